@@ -1,0 +1,64 @@
+import { z } from 'zod'
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
+
+/** Every environment variable Rapport reads, with its default. The README's table mirrors this. */
+const envSchema = z.object({
+  PORT: optional(z.coerce.number().int().min(0).max(65535)).default(3000),
+  HOST: optional(z.string()).default('0.0.0.0'),
+  DATABASE_URL: optional(
+    z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
+  ),
+  RAPPORT_DATA_DIR: optional(z.string()).default('.data'),
+  RAPPORT_ADMIN_EMAIL: optional(z.email({ message: 'must be an e-mail address' })),
+  RAPPORT_ADMIN_PASSWORD: optional(z.string().min(12, 'must be at least 12 characters')),
+  RAPPORT_PUBLIC_URL: optional(z.url({ message: 'must be a URL such as https://cx.example.com' })),
+  RAPPORT_SESSION_HOURS: optional(z.coerce.number().int().min(1).max(24 * 90)).default(24 * 7),
+  RAPPORT_TRUST_PROXY: optional(z.enum(['true', 'false'])).default('false'),
+  LOG_LEVEL: optional(z.enum(logLevels)).default('info'),
+})
+
+export interface Config {
+  port: number
+  host: string
+  databaseUrl: string | undefined
+  dataDir: string
+  admin: { email: string | undefined; password: string | undefined }
+  publicUrl: string | undefined
+  /** Send cookies with Secure: when the public URL is https. */
+  secureCookies: boolean
+  sessionHours: number
+  trustProxy: boolean
+  logLevel: (typeof logLevels)[number]
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Reads and validates the environment; a bad value stops the start with a message naming it. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`)
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`)
+  }
+  const e = parsed.data
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.RAPPORT_DATA_DIR,
+    admin: { email: e.RAPPORT_ADMIN_EMAIL, password: e.RAPPORT_ADMIN_PASSWORD },
+    publicUrl: e.RAPPORT_PUBLIC_URL,
+    secureCookies: e.RAPPORT_PUBLIC_URL?.startsWith('https:') ?? false,
+    sessionHours: e.RAPPORT_SESSION_HOURS,
+    trustProxy: e.RAPPORT_TRUST_PROXY === 'true',
+    logLevel: e.LOG_LEVEL,
+  }
+}
+
+export const CONFIG = Symbol('Config')

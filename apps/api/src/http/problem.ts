@@ -1,0 +1,35 @@
+import { STATUS_CODES } from 'node:http'
+import type { Problem } from '@rapport/api-client'
+
+export type FieldError = { path: string; message: string }
+
+/**
+ * An error that becomes an RFC 9457 problem+json answer. Services throw these; the filter writes them.
+ */
+export class ProblemError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly extra: { errors?: FieldError[]; headers?: Record<string, string>; title?: string } = {},
+  ) {
+    super(detail)
+  }
+}
+
+export const badRequest = (detail: string, errors?: FieldError[]) =>
+  new ProblemError(400, detail, errors ? { errors } : {})
+export const unauthorized = (detail = 'log in or send a valid API token') => new ProblemError(401, detail)
+export const forbidden = (detail: string) => new ProblemError(403, detail)
+export const notFound = (what: string) => new ProblemError(404, `${what} not found`)
+export const conflict = (detail: string) => new ProblemError(409, detail)
+
+export function problemBody(status: number, detail: string, instance?: string, errors?: FieldError[]): Problem {
+  return {
+    type: 'about:blank',
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    ...(instance ? { instance } : {}),
+    ...(errors?.length ? { errors } : {}),
+  }
+}

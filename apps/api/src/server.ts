@@ -1,0 +1,120 @@
+import 'reflect-metadata'
+import { join } from 'node:path'
+import fastifyCookie from '@fastify/cookie'
+import fastifyHelmet from '@fastify/helmet'
+import { NestFactory } from '@nestjs/core'
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify'
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger'
+import { connect, type DatabaseHandle, migrateToLatest } from '@rapport/db'
+import type { FastifyInstance } from 'fastify'
+import { adminDistDir, serveAdmin, wantsAdminPage } from './admin-ui/admin-ui.js'
+import { AppModule } from './app.module.js'
+import { deleteExpiredSessions } from './auth/sessions.repository.js'
+import { ensureFirstWorkspace } from './bootstrap/first-run.js'
+import { loadConfig } from './config/config.js'
+import { sendProblem } from './http/problem.filter.js'
+import { notFound } from './http/problem.js'
+import { createLogger, NestPinoLogger } from './logging/logger.js'
+
+export interface StartOptions {
+  /** Overrides on top of process.env. */
+  env?: Record<string, string | undefined>
+  /** A database to use instead of the one the environment names; the caller closes it. */
+  database?: DatabaseHandle
+  /** Where the generated first password is printed (stdout by default). */
+  print?: (text: string) => void
+}
+
+export interface RunningServer {
+  url: string
+  app: NestFastifyApplication
+  close(): Promise<void>
+}
+
+/** Migrates, creates the first workspace if needed, and serves the API and the admin UI. */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const config = loadConfig({ ...process.env, ...options.env })
+  const logger = createLogger(config.logLevel)
+  const database =
+    options.database ?? (await connect({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') }))
+  try {
+    const { applied } = await migrateToLatest(database.db)
+    logger.info({ database: database.kind, location: database.location, applied }, 'database ready')
+    await ensureFirstWorkspace(database.db, config, logger, options.print ?? ((t) => process.stdout.write(`${t}\n`)))
+
+    const adapter = new FastifyAdapter({ loggerInstance: logger, trustProxy: config.trustProxy })
+    const app = await NestFactory.create<NestFastifyApplication>(
+      AppModule.register({ config, logger, database }),
+      adapter,
+      { logger: new NestPinoLogger(logger) },
+    )
+    const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance
+    await configureHttp(app, fastify, logger)
+    app.enableShutdownHooks()
+
+    await app.listen({ port: config.port, host: config.host })
+    const address = fastify.server.address()
+    const port = typeof address === 'object' && address ? address.port : config.port
+    const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`
+    logger.info({ url, docs: `${url}/api/docs` }, 'Rapport is listening')
+
+    const sweeper = setInterval(() => void deleteExpiredSessions(database.db).catch(() => {}), 3_600_000)
+    sweeper.unref()
+    return {
+      url,
+      app,
+      async close() {
+        clearInterval(sweeper)
+        await app.close()
+        if (!options.database) await database.close()
+        logger.info('stopped')
+      },
+    }
+  } catch (error) {
+    if (!options.database) await database.close().catch(() => {})
+    throw error
+  }
+}
+
+async function configureHttp(app: NestFastifyApplication, fastify: FastifyInstance, logger: ReturnType<typeof createLogger>) {
+  await app.register(fastifyCookie as any)
+  await app.register(fastifyHelmet as any, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  })
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Rapport API')
+      .setDescription(
+        'The HTTP API of Rapport. Errors are RFC 9457 problem+json. Authenticate with the session cookie ' +
+          '(admin UI; writes need the X-CSRF-Token header) or an API token as `Authorization: Bearer`.',
+      )
+      .setVersion('1')
+      .addCookieAuth('rapport_session')
+      .addBearerAuth()
+      .build(),
+  )
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' })
+
+  const adminDir = adminDistDir()
+  if (adminDir) await serveAdmin(fastify, adminDir)
+  else logger.warn('admin UI not built (apps/admin/dist missing): serving the API only')
+
+  // Unknown GET paths: a browser gets the admin app (its router knows the URL), anything else a 404.
+  fastify.get('/*', async (request, reply) => {
+    if (adminDir && wantsAdminPage(request.method, request.url, request.headers.accept)) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html')
+    }
+    sendProblem(request, reply, notFound(`${request.url.split('?')[0]}`), logger)
+  })
+}

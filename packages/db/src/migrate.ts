@@ -1,0 +1,33 @@
+import { type Kysely, Migrator, sql } from 'kysely'
+import { migrations } from './migrations/index.js'
+
+export interface MigrationReport {
+  applied: string[]
+}
+
+const provider = { getMigrations: async () => migrations }
+
+/** Applies every pending migration; throws with the failing migration's name and cause. */
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport> {
+  const migrator = new Migrator({ db, provider })
+  const { error, results = [] } = await migrator.migrateToLatest()
+  const failed = results.find((r) => r.status === 'Error')
+  if (error) {
+    const name = failed ? ` ${failed.migrationName}` : ''
+    throw new Error(`migration${name} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    })
+  }
+  return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) }
+}
+
+/** Names of migrations in the code that the database has not applied yet. */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider })
+  const all = await migrator.getMigrations()
+  return all.filter((m) => !m.executedAt).map((m) => m.name)
+}
+
+export async function ping(db: Kysely<any>): Promise<void> {
+  await sql`select 1`.execute(db)
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely'
+import * as access from './2026-11-23-001-access.js'
+
+/**
+ * Every migration, by its date-prefixed name. A landed migration is never edited: add a new file and
+ * list it here, so that the same code runs from source (tests) and from dist (start).
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-23-001-access': access,
+}
