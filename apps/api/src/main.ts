@@ -19,7 +19,7 @@ try {
   process.once('SIGTERM', () => void stop('SIGTERM'))
   process.once('SIGINT', () => void stop('SIGINT'))
 } catch (error) {
-  const message = error instanceof ConfigError ? error.message : (error as Error).stack ?? String(error)
+  const message = error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error))
   process.stderr.write(`Rapport could not start: ${message}\n`)
   process.exit(1)
 }

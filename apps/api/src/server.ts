@@ -7,6 +7,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger'
 import { connect, type DatabaseHandle, migrateToLatest } from '@rapport/db'
 import type { FastifyInstance } from 'fastify'
+import type { DestinationStream } from 'pino'
 import { adminDistDir, serveAdmin, wantsAdminPage } from './admin-ui/admin-ui.js'
 import { AppModule } from './app.module.js'
 import { deleteExpiredSessions } from './auth/sessions.repository.js'
@@ -23,6 +24,8 @@ export interface StartOptions {
   database?: DatabaseHandle
   /** Where the generated first password is printed (stdout by default). */
   print?: (text: string) => void
+  /** Where the JSON log goes (stdout by default). */
+  logStream?: DestinationStream
 }
 
 export interface RunningServer {
@@ -34,13 +37,18 @@ export interface RunningServer {
 /** Migrates, creates the first workspace if needed, and serves the API and the admin UI. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig({ ...process.env, ...options.env })
-  const logger = createLogger(config.logLevel)
+  const logger = createLogger(config.logLevel, options.logStream)
   const database =
     options.database ?? (await connect({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') }))
   try {
     const { applied } = await migrateToLatest(database.db)
     logger.info({ database: database.kind, location: database.location, applied }, 'database ready')
-    await ensureFirstWorkspace(database.db, config, logger, options.print ?? ((t) => process.stdout.write(`${t}\n`)))
+    await ensureFirstWorkspace(
+      database.db,
+      config,
+      logger,
+      options.print ?? ((t) => process.stdout.write(`${t}\n`)),
+    )
 
     const adapter = new FastifyAdapter({ loggerInstance: logger, trustProxy: config.trustProxy })
     const app = await NestFactory.create<NestFastifyApplication>(
@@ -50,7 +58,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     )
     const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance
     await configureHttp(app, fastify, logger)
-    app.enableShutdownHooks()
 
     await app.listen({ port: config.port, host: config.host })
     const address = fastify.server.address()
@@ -76,7 +83,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
 }
 
-async function configureHttp(app: NestFastifyApplication, fastify: FastifyInstance, logger: ReturnType<typeof createLogger>) {
+async function configureHttp(
+  app: NestFastifyApplication,
+  fastify: FastifyInstance,
+  logger: ReturnType<typeof createLogger>,
+) {
   await app.register(fastifyCookie as any)
   await app.register(fastifyHelmet as any, {
     contentSecurityPolicy: {

@@ -105,7 +105,11 @@ export type CreateTokenInput = z.infer<typeof createTokenSchema>
 
 export const auditEntrySchema = z.object({
   id: z.string(),
-  actor: z.object({ type: z.enum(['user', 'token', 'system']), id: z.string().nullable(), label: z.string() }),
+  actor: z.object({
+    type: z.enum(['user', 'token', 'system']),
+    id: z.string().nullable(),
+    label: z.string(),
+  }),
   action: z.string(),
   targetType: z.string(),
   targetId: z.string().nullable(),

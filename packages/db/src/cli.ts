@@ -15,7 +15,9 @@ const handle = await connect({
 try {
   const { applied } = await migrateToLatest(handle.db)
   console.log(
-    applied.length ? `applied ${applied.join(', ')} on ${handle.location}` : `up to date on ${handle.location}`,
+    applied.length
+      ? `applied ${applied.join(', ')} on ${handle.location}`
+      : `up to date on ${handle.location}`,
   )
 } catch (error) {
   console.error(error instanceof Error ? error.message : error)

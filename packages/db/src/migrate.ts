@@ -7,10 +7,18 @@ export interface MigrationReport {
 
 const provider = { getMigrations: async () => migrations }
 
+/**
+ * Kysely's migrator finds its own tables in any schema unless told which: name the current one, so
+ * that databases sharing a server (a schema per test file) never see each other's migrations.
+ */
+async function migrator(db: Kysely<any>): Promise<Migrator> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db)
+  return new Migrator({ db, provider, migrationTableSchema: rows[0]?.schema ?? 'public' })
+}
+
 /** Applies every pending migration; throws with the failing migration's name and cause. */
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider })
-  const { error, results = [] } = await migrator.migrateToLatest()
+  const { error, results = [] } = await (await migrator(db)).migrateToLatest()
   const failed = results.find((r) => r.status === 'Error')
   if (error) {
     const name = failed ? ` ${failed.migrationName}` : ''
@@ -23,8 +31,7 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport>
 
 /** Names of migrations in the code that the database has not applied yet. */
 export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider })
-  const all = await migrator.getMigrations()
+  const all = await (await migrator(db)).getMigrations()
   return all.filter((m) => !m.executedAt).map((m) => m.name)
 }
 

@@ -89,11 +89,12 @@ class PGliteConnection implements DatabaseConnection {
     const changes = ['insert', 'update', 'delete', 'merge '].includes(command)
     return {
       rows: result.rows,
-      ...(changes && result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),
+      ...(changes && result.affectedRows !== undefined
+        ? { numAffectedRows: BigInt(result.affectedRows) }
+        : {}),
     }
   }
 
-  // biome-ignore lint/correctness/useYield: PGlite has no cursors; the whole result is one chunk.
   async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     yield await this.executeQuery<R>(compiledQuery)
   }

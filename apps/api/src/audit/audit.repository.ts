@@ -1,7 +1,7 @@
 import type { AuditEntryView } from '@rapport/api-client'
-import type { Db } from '../database/database.js'
 import type { Origin, Principal } from '../auth/principal.js'
 import { actorLabel } from '../auth/principal.js'
+import type { Db } from '../database/database.js'
 
 export interface AuditEvent {
   action: string

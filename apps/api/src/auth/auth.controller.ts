@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Patch, Post, Res } from '@nestjs/common'
 import { ApiCookieAuth } from '@nestjs/swagger'
-import { changePasswordSchema, loginSchema, meSchema } from '@rapport/api-client'
 import type { ChangePasswordInput, LoginInput } from '@rapport/api-client'
+import { changePasswordSchema, loginSchema, meSchema } from '@rapport/api-client'
 import type { FastifyReply } from 'fastify'
 import { CONFIG, type Config } from '../config/config.js'
 import { Endpoint } from '../http/openapi.js'
@@ -56,7 +56,11 @@ export class AuthController {
 
   @Get('me')
   @SessionOnly()
-  @Endpoint({ tag: 'auth', summary: 'Who is logged in, in which workspace, with which permissions', response: meSchema })
+  @Endpoint({
+    tag: 'auth',
+    summary: 'Who is logged in, in which workspace, with which permissions',
+    response: meSchema,
+  })
   me(@Caller() caller: SessionPrincipal) {
     return this.auth.describeSession(caller.sessionId)
   }
@@ -80,7 +84,12 @@ export class AuthController {
 
   @Post('workspaces/:id/switch')
   @SessionOnly()
-  @Endpoint({ tag: 'workspaces', summary: 'Move your session to another workspace you belong to', response: meSchema, errors: [404] })
+  @Endpoint({
+    tag: 'workspaces',
+    summary: 'Move your session to another workspace you belong to',
+    response: meSchema,
+    errors: [404],
+  })
   switchWorkspace(@Caller() caller: SessionPrincipal, @Param('id') id: string) {
     if (!uuidSchema.safeParse(id).success) throw notFound('workspace')
     return this.auth.switchWorkspace(caller, id)

@@ -5,10 +5,10 @@ import type { Kysely } from 'kysely'
 import { CONFIG, type Config } from '../config/config.js'
 import { DB } from '../database/database.js'
 import { forbidden, unauthorized } from '../http/problem.js'
-import { PUBLIC, type Principal, REQUIRES, type RequestWithPrincipal, SESSION_ONLY } from './principal.js'
+import { findLiveTokenByHash, touchToken } from '../tokens/tokens.repository.js'
+import { type Principal, PUBLIC, REQUIRES, type RequestWithPrincipal, SESSION_ONLY } from './principal.js'
 import { safeEqual, sha256 } from './secrets.js'
 import { extendSession, findLiveSession } from './sessions.repository.js'
-import { findLiveTokenByHash, touchToken } from '../tokens/tokens.repository.js'
 
 export const SESSION_COOKIE = 'rapport_session'
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -39,7 +39,9 @@ export class AuthGuard implements CanActivate {
     }
     const required = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRES, targets)
     if (required && !principal.permissions.has(required)) {
-      throw forbidden(`this needs the ${required} permission, which your ${describe(principal)} does not have`)
+      throw forbidden(
+        `this needs the ${required} permission, which your ${describe(principal)} does not have`,
+      )
     }
     return true
   }
@@ -84,7 +86,11 @@ export class AuthGuard implements CanActivate {
       }
     }
     if (Date.now() - session.lastSeenAt.getTime() > touchEveryMs) {
-      await extendSession(this.db, session.sessionId, new Date(Date.now() + this.config.sessionHours * 3_600_000))
+      await extendSession(
+        this.db,
+        session.sessionId,
+        new Date(Date.now() + this.config.sessionHours * 3_600_000),
+      )
     }
     return {
       kind: 'session',

@@ -103,7 +103,11 @@ export class AuthService {
   }
 
   /** Changes the caller's password and ends their other sessions, which the old password may have opened. */
-  async changePassword(principal: SessionPrincipal, input: ChangePasswordInput, origin: Origin): Promise<void> {
+  async changePassword(
+    principal: SessionPrincipal,
+    input: ChangePasswordInput,
+    origin: Origin,
+  ): Promise<void> {
     const user = await findUserById(this.db, principal.userId)
     if (!user || !(await verifyPassword(user.password_hash, input.currentPassword))) {
       throw forbidden('the current password is wrong')

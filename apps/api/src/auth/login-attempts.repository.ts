@@ -10,7 +10,11 @@ export const maxFailuresPerEmail = 20
  * Failures since the window opened or since the last success, whichever is later: from this address
  * for this e-mail, and from anywhere for this e-mail (slow, distributed guessing).
  */
-export async function recentFailures(db: Db, email: string, ip: string): Promise<{ fromAddress: number; total: number }> {
+export async function recentFailures(
+  db: Db,
+  email: string,
+  ip: string,
+): Promise<{ fromAddress: number; total: number }> {
   const windowStart = sql<Date>`greatest(
     now() - make_interval(mins => ${throttleWindowMinutes}),
     coalesce(
@@ -31,7 +35,12 @@ export async function recentFailures(db: Db, email: string, ip: string): Promise
   return { fromAddress: Number(row.fromAddress), total: Number(row.total) }
 }
 
-export async function recordLoginAttempt(db: Db, email: string, ip: string, succeeded: boolean): Promise<void> {
+export async function recordLoginAttempt(
+  db: Db,
+  email: string,
+  ip: string,
+  succeeded: boolean,
+): Promise<void> {
   await db.insertInto('login_attempts').values({ email, ip, succeeded }).execute()
   // Keep the table small: nothing older than a day matters to throttling.
   if (!succeeded) return

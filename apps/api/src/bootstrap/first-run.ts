@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { sql } from 'kysely'
 import type { Kysely } from 'kysely'
+import { sql } from 'kysely'
 import type { Logger } from 'pino'
 import { recordAudit } from '../audit/audit.repository.js'
 import { hashPassword } from '../auth/secrets.js'
@@ -45,7 +45,10 @@ export async function ensureFirstWorkspace(
     return { email, workspaceId: workspace.id }
   })
   if (!created) return
-  logger.info({ email: created.email, workspaceId: created.workspaceId }, 'created the first workspace and its owner')
+  logger.info(
+    { email: created.email, workspaceId: created.workspaceId },
+    'created the first workspace and its owner',
+  )
   if (generated) {
     print(
       [

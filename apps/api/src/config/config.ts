@@ -16,7 +16,13 @@ const envSchema = z.object({
   RAPPORT_ADMIN_EMAIL: optional(z.email({ message: 'must be an e-mail address' })),
   RAPPORT_ADMIN_PASSWORD: optional(z.string().min(12, 'must be at least 12 characters')),
   RAPPORT_PUBLIC_URL: optional(z.url({ message: 'must be a URL such as https://cx.example.com' })),
-  RAPPORT_SESSION_HOURS: optional(z.coerce.number().int().min(1).max(24 * 90)).default(24 * 7),
+  RAPPORT_SESSION_HOURS: optional(
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90),
+  ).default(24 * 7),
   RAPPORT_TRUST_PROXY: optional(z.enum(['true', 'false'])).default('false'),
   LOG_LEVEL: optional(z.enum(logLevels)).default('info'),
 })

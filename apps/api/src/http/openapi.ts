@@ -4,7 +4,11 @@ import { problemSchema } from '@rapport/api-client'
 import { z } from 'zod'
 
 export function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'output'): Record<string, any> {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' })
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    target: 'openapi-3.0',
+    io,
+    unrepresentable: 'any',
+  })
   return rest
 }
 
@@ -41,7 +45,11 @@ export function Endpoint(doc: EndpointDoc) {
   if (doc.query) {
     for (const [name, field] of Object.entries(doc.query.shape)) {
       decorators.push(
-        ApiQuery({ name, required: !(field as z.ZodType).safeParse(undefined).success, schema: jsonSchema(field as z.ZodType, 'input') }),
+        ApiQuery({
+          name,
+          required: !(field as z.ZodType).safeParse(undefined).success,
+          schema: jsonSchema(field as z.ZodType, 'input'),
+        }),
       )
     }
   }

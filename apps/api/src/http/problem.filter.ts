@@ -37,7 +37,10 @@ function describe(error: unknown): {
     const response = error.getResponse()
     const message =
       typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? error.message)
-    return { status: error.getStatus(), detail: Array.isArray(message) ? message.join('; ') : String(message) }
+    return {
+      status: error.getStatus(),
+      detail: Array.isArray(message) ? message.join('; ') : String(message),
+    }
   }
   // Fastify's own errors (malformed JSON, body too large, unsupported media type) carry a 4xx statusCode.
   const statusCode = (error as { statusCode?: unknown })?.statusCode

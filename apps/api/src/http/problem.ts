@@ -23,7 +23,12 @@ export const forbidden = (detail: string) => new ProblemError(403, detail)
 export const notFound = (what: string) => new ProblemError(404, `${what} not found`)
 export const conflict = (detail: string) => new ProblemError(409, detail)
 
-export function problemBody(status: number, detail: string, instance?: string, errors?: FieldError[]): Problem {
+export function problemBody(
+  status: number,
+  detail: string,
+  instance?: string,
+  errors?: FieldError[],
+): Problem {
   return {
     type: 'about:blank',
     title: STATUS_CODES[status] ?? 'Error',

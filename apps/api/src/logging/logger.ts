@@ -1,12 +1,12 @@
 import type { LoggerService } from '@nestjs/common'
-import pino, { type Logger } from 'pino'
+import pino, { type DestinationStream, type Logger } from 'pino'
 
 /**
  * Structured JSON logs. Whatever might carry a secret is redacted by path, as a second line of
  * defence: the code never logs passwords, tokens or cookies in the first place.
  */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'rapport-api' },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -23,7 +23,8 @@ export function createLogger(level: string): Logger {
       ],
       censor: '[redacted]',
     },
-  })
+  }
+  return destination ? pino(options, destination) : pino(options)
 }
 
 /** Nest's own messages (module init, routes) through the same pino logger. */

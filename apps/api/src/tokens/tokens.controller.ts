@@ -1,6 +1,11 @@
 import { Body, Controller, Delete, Get, Inject, Param, Post } from '@nestjs/common'
 import { ApiBearerAuth, ApiCookieAuth } from '@nestjs/swagger'
-import { type CreateTokenInput, createdTokenSchema, createTokenSchema, tokenListSchema } from '@rapport/api-client'
+import {
+  type CreateTokenInput,
+  createdTokenSchema,
+  createTokenSchema,
+  tokenListSchema,
+} from '@rapport/api-client'
 import { permissionsOfScopes } from '@rapport/domain'
 import type { Kysely } from 'kysely'
 import { recordAudit } from '../audit/audit.repository.js'
@@ -22,7 +27,12 @@ export class TokensController {
   constructor(@Inject(DB) private readonly db: Kysely<any>) {}
 
   @Get()
-  @Endpoint({ tag: 'tokens', summary: 'API tokens of the workspace (never their secrets)', response: tokenListSchema, errors: [403] })
+  @Endpoint({
+    tag: 'tokens',
+    summary: 'API tokens of the workspace (never their secrets)',
+    response: tokenListSchema,
+    errors: [403],
+  })
   async list(@Caller() caller: Principal) {
     return { items: await listTokens(this.db, caller.workspaceId) }
   }
@@ -36,7 +46,11 @@ export class TokensController {
     response: createdTokenSchema,
     errors: [403],
   })
-  async create(@Caller() caller: Principal, @Body(valid(createTokenSchema)) input: CreateTokenInput, @RequestOrigin() origin: Origin) {
+  async create(
+    @Caller() caller: Principal,
+    @Body(valid(createTokenSchema)) input: CreateTokenInput,
+    @RequestOrigin() origin: Origin,
+  ) {
     // A token can never do more than the person (or token) that made it.
     const beyond = permissionsOfScopes(input.scopes).filter((p) => !caller.permissions.has(p))
     if (beyond.length) throw forbidden(`you cannot grant what you do not have: ${beyond.join(', ')}`)
@@ -66,7 +80,9 @@ export class TokensController {
   @Delete(':id')
   @Endpoint({ tag: 'tokens', summary: 'Revoke an API token at once', status: 204, errors: [403, 404] })
   async revoke(@Caller() caller: Principal, @Param('id') id: string, @RequestOrigin() origin: Origin) {
-    const token = uuidSchema.safeParse(id).success ? await findToken(this.db, caller.workspaceId, id) : undefined
+    const token = uuidSchema.safeParse(id).success
+      ? await findToken(this.db, caller.workspaceId, id)
+      : undefined
     if (!token) throw notFound('token')
     if (token.revokedAt) return
     await this.db.transaction().execute(async (trx) => {

@@ -41,12 +41,22 @@ export function toTokenView(row: TokenRow): TokenView {
 }
 
 export async function listTokens(db: Db, workspaceId: string): Promise<TokenView[]> {
-  const rows = await tokens(db).where('t.workspace_id', '=', workspaceId).orderBy('t.created_at', 'desc').execute()
+  const rows = await tokens(db)
+    .where('t.workspace_id', '=', workspaceId)
+    .orderBy('t.created_at', 'desc')
+    .execute()
   return rows.map(toTokenView)
 }
 
-export async function findToken(db: Db, workspaceId: string, tokenId: string): Promise<TokenView | undefined> {
-  const row = await tokens(db).where('t.workspace_id', '=', workspaceId).where('t.id', '=', tokenId).executeTakeFirst()
+export async function findToken(
+  db: Db,
+  workspaceId: string,
+  tokenId: string,
+): Promise<TokenView | undefined> {
+  const row = await tokens(db)
+    .where('t.workspace_id', '=', workspaceId)
+    .where('t.id', '=', tokenId)
+    .executeTakeFirst()
   return row && toTokenView(row)
 }
 

@@ -35,28 +35,56 @@ export class UsersController {
 
   @Get()
   @Requires('users:read')
-  @Endpoint({ tag: 'users', summary: 'Members of the workspace, by e-mail', query: pageQuerySchema, response: userPageSchema, errors: [403] })
+  @Endpoint({
+    tag: 'users',
+    summary: 'Members of the workspace, by e-mail',
+    query: pageQuerySchema,
+    response: userPageSchema,
+    errors: [403],
+  })
   list(@Caller() caller: Principal, @Query(valid(pageQuerySchema)) page: z.infer<typeof pageQuerySchema>) {
     return listMembers(this.db, caller.workspaceId, page)
   }
 
   @Post()
   @Requires('users:write')
-  @Endpoint({ tag: 'users', summary: 'Add a person to the workspace with a role', status: 201, body: createUserSchema, response: userSchema, errors: [403, 409] })
-  create(@Caller() caller: Principal, @Body(valid(createUserSchema)) input: CreateUserInput, @RequestOrigin() origin: Origin) {
+  @Endpoint({
+    tag: 'users',
+    summary: 'Add a person to the workspace with a role',
+    status: 201,
+    body: createUserSchema,
+    response: userSchema,
+    errors: [403, 409],
+  })
+  create(
+    @Caller() caller: Principal,
+    @Body(valid(createUserSchema)) input: CreateUserInput,
+    @RequestOrigin() origin: Origin,
+  ) {
     return this.users.create(caller, input, origin)
   }
 
   @Get(':id')
   @Requires('users:read')
-  @Endpoint({ tag: 'users', summary: 'One member of the workspace', response: userSchema, errors: [403, 404] })
+  @Endpoint({
+    tag: 'users',
+    summary: 'One member of the workspace',
+    response: userSchema,
+    errors: [403, 404],
+  })
   get(@Caller() caller: Principal, @Param('id') id: string) {
     return this.users.get(caller.workspaceId, userId(id))
   }
 
   @Patch(':id')
   @Requires('users:write')
-  @Endpoint({ tag: 'users', summary: 'Rename, change the role of, deactivate or reactivate a member', body: updateUserSchema, response: userSchema, errors: [403, 404, 409] })
+  @Endpoint({
+    tag: 'users',
+    summary: 'Rename, change the role of, deactivate or reactivate a member',
+    body: updateUserSchema,
+    response: userSchema,
+    errors: [403, 404, 409],
+  })
   update(
     @Caller() caller: Principal,
     @Param('id') id: string,

@@ -44,14 +44,20 @@ export async function listMembers(
   workspaceId: string,
   page: { cursor?: string | undefined; limit: number },
 ): Promise<{ items: UserView[]; nextCursor: string | null }> {
-  let q = members(db, workspaceId).orderBy('u.email').limit(page.limit + 1)
+  let q = members(db, workspaceId)
+    .orderBy('u.email')
+    .limit(page.limit + 1)
   if (page.cursor) q = q.where('u.email', '>', page.cursor)
   const rows = await q.execute()
   const items = rows.slice(0, page.limit).map(toUserView)
   return { items, nextCursor: rows.length > page.limit ? (items.at(-1)?.email ?? null) : null }
 }
 
-export async function findMember(db: Db, workspaceId: string, userId: string): Promise<MemberRow | undefined> {
+export async function findMember(
+  db: Db,
+  workspaceId: string,
+  userId: string,
+): Promise<MemberRow | undefined> {
   return members(db, workspaceId).where('u.id', '=', userId).executeTakeFirst()
 }
 
@@ -75,7 +81,12 @@ export async function insertUser(
   return row.id
 }
 
-export async function insertMembership(db: Db, workspaceId: string, userId: string, role: Role): Promise<void> {
+export async function insertMembership(
+  db: Db,
+  workspaceId: string,
+  userId: string,
+  role: Role,
+): Promise<void> {
   await db
     .insertInto('memberships')
     .values({ workspace_id: workspaceId, user_id: userId, role, updated_at: new Date() })

@@ -72,7 +72,8 @@ export class UsersService {
         (input.role !== undefined && input.role !== member.role) ||
         (input.active !== undefined && input.active !== member.active)
       if (changesAccess) {
-        if (caller.userId === userId) throw forbidden('you cannot change your own role or deactivate yourself')
+        if (caller.userId === userId)
+          throw forbidden('you cannot change your own role or deactivate yourself')
         const role = actorRole(caller)
         if (!canAssignRole(role, member.role) || (input.role && !canAssignRole(role, input.role))) {
           throw forbidden(`your ${role} role cannot change the access of an owner or make someone owner`)
@@ -94,8 +95,12 @@ export class UsersService {
         targetId: userId,
         details: {
           email: member.email,
-          ...(input.role && input.role !== member.role ? { role: { from: member.role, to: input.role } } : {}),
-          ...(input.name && input.name !== member.name ? { name: { from: member.name, to: input.name } } : {}),
+          ...(input.role && input.role !== member.role
+            ? { role: { from: member.role, to: input.role } }
+            : {}),
+          ...(input.name && input.name !== member.name
+            ? { name: { from: member.name, to: input.name } }
+            : {}),
         },
       })
     })

@@ -7,7 +7,14 @@ import {
   workspaceListSchema,
 } from '@rapport/api-client'
 import type { Kysely } from 'kysely'
-import { Caller, type Origin, type Principal, RequestOrigin, Requires, SessionOnly } from '../auth/principal.js'
+import {
+  Caller,
+  type Origin,
+  type Principal,
+  RequestOrigin,
+  Requires,
+  SessionOnly,
+} from '../auth/principal.js'
 import { DB } from '../database/database.js'
 import { Endpoint } from '../http/openapi.js'
 import { valid } from '../http/validation.js'
@@ -24,7 +31,11 @@ export class WorkspacesController {
   ) {}
 
   @Get()
-  @Endpoint({ tag: 'workspaces', summary: 'Workspaces you belong to (a token: its own)', response: workspaceListSchema })
+  @Endpoint({
+    tag: 'workspaces',
+    summary: 'Workspaces you belong to (a token: its own)',
+    response: workspaceListSchema,
+  })
   async list(@Caller() caller: Principal) {
     if (caller.kind === 'session') return { items: await workspacesOfUser(this.db, caller.userId) }
     const workspace = await findWorkspace(this.db, caller.workspaceId)

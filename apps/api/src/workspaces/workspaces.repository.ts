@@ -15,7 +15,11 @@ export async function workspacesOfUser(db: Db, userId: string): Promise<MemberWo
 }
 
 export async function findWorkspace(db: Db, workspaceId: string) {
-  return db.selectFrom('workspaces').select(['id', 'name', 'slug']).where('id', '=', workspaceId).executeTakeFirst()
+  return db
+    .selectFrom('workspaces')
+    .select(['id', 'name', 'slug'])
+    .where('id', '=', workspaceId)
+    .executeTakeFirst()
 }
 
 export async function slugTaken(db: Db, slug: string): Promise<boolean> {
@@ -23,7 +27,11 @@ export async function slugTaken(db: Db, slug: string): Promise<boolean> {
 }
 
 export async function insertWorkspace(db: Db, name: string, slug: string) {
-  return db.insertInto('workspaces').values({ name, slug }).returning(['id', 'name', 'slug']).executeTakeFirstOrThrow()
+  return db
+    .insertInto('workspaces')
+    .values({ name, slug })
+    .returning(['id', 'name', 'slug'])
+    .executeTakeFirstOrThrow()
 }
 
 export async function countWorkspaces(db: Db): Promise<number> {

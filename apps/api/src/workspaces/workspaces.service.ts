@@ -13,7 +13,11 @@ import { insertWorkspace, slugTaken } from './workspaces.repository.js'
 export class WorkspacesService {
   constructor(@Inject(DB) private readonly db: Kysely<any>) {}
 
-  async create(caller: Principal & { kind: 'session' }, input: CreateWorkspaceInput, origin: Origin): Promise<MemberWorkspace> {
+  async create(
+    caller: Principal & { kind: 'session' },
+    input: CreateWorkspaceInput,
+    origin: Origin,
+  ): Promise<MemberWorkspace> {
     return this.db.transaction().execute(async (trx) => {
       if (input.slug && (await slugTaken(trx, input.slug))) throw conflict(`the slug ${input.slug} is taken`)
       const workspace = await createWorkspace(trx, input.name, input.slug, caller.userId)
@@ -31,7 +35,8 @@ export class WorkspacesService {
 /** A workspace with its first owner; a taken slug gets a numeric suffix when none was asked for. */
 export async function createWorkspace(db: Db, name: string, slug: string | undefined, ownerId: string) {
   let candidate = slug ?? slugify(name)
-  for (let n = 2; !slug && (await slugTaken(db, candidate)); n++) candidate = `${slugify(name).slice(0, 44)}-${n}`
+  for (let n = 2; !slug && (await slugTaken(db, candidate)); n++)
+    candidate = `${slugify(name).slice(0, 44)}-${n}`
   const workspace = await insertWorkspace(db, name, candidate)
   await insertMembership(db, workspace.id, ownerId, 'owner')
   return workspace

@@ -100,7 +100,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['login_attempts', 'audit_log', 'api_tokens', 'sessions', 'memberships', 'users', 'workspaces']) {
+  for (const table of [
+    'login_attempts',
+    'audit_log',
+    'api_tokens',
+    'sessions',
+    'memberships',
+    'users',
+    'workspaces',
+  ]) {
     await db.schema.dropTable(table).execute()
   }
 }

@@ -1,0 +1,34 @@
+import { expect, test } from 'vitest'
+import { ConfigError, loadConfig } from '../src/config/config.js'
+
+test('defaults: port 3000, embedded database under .data, info logs', () => {
+  const config = loadConfig({})
+  expect(config).toMatchObject({
+    port: 3000,
+    databaseUrl: undefined,
+    dataDir: '.data',
+    logLevel: 'info',
+    secureCookies: false,
+  })
+})
+
+test('a bad value stops the start with a message naming the variable', () => {
+  const cases: Array<[Record<string, string>, string]> = [
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ RAPPORT_ADMIN_EMAIL: 'not-an-email' }, 'RAPPORT_ADMIN_EMAIL'],
+    [{ RAPPORT_ADMIN_PASSWORD: 'short' }, 'RAPPORT_ADMIN_PASSWORD'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ RAPPORT_PUBLIC_URL: 'cx.example.com' }, 'RAPPORT_PUBLIC_URL'],
+  ]
+  for (const [env, name] of cases) {
+    expect(() => loadConfig(env)).toThrow(ConfigError)
+    expect(() => loadConfig(env)).toThrow(name)
+  }
+})
+
+test('an https public URL turns on secure cookies; empty values mean unset', () => {
+  expect(loadConfig({ RAPPORT_PUBLIC_URL: 'https://cx.example.com' }).secureCookies).toBe(true)
+  expect(loadConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({ databaseUrl: undefined, port: 3000 })
+})

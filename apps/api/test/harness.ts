@@ -1,0 +1,132 @@
+import { Writable } from 'node:stream'
+import type { DatabaseHandle } from '@rapport/db'
+import { createTestDatabase } from '@rapport/db/testing'
+import { afterAll, beforeAll } from 'vitest'
+import { startServer } from '../src/index.js'
+
+export const ownerEmail = 'owner@example.com'
+export const ownerPassword = 'owner password 123'
+
+export interface TestServer {
+  url: string
+  database: DatabaseHandle
+  /** Every JSON log line the server wrote. */
+  logs: string[]
+  close(): Promise<void>
+}
+
+/** A real server on a random port, over a fresh database, with its log captured. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const database = await createTestDatabase()
+  const logs: string[] = []
+  const logStream = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(...String(chunk).split('\n').filter(Boolean))
+      done()
+    },
+  })
+  const server = await startServer({
+    database,
+    logStream,
+    print: (text) => logs.push(text),
+    env: {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'debug',
+      RAPPORT_ADMIN_EMAIL: ownerEmail,
+      RAPPORT_ADMIN_PASSWORD: ownerPassword,
+      ...env,
+    },
+  })
+  return {
+    url: server.url,
+    database,
+    logs,
+    async close() {
+      await server.close()
+      await database.close()
+    },
+  }
+}
+
+export interface Answer<T = any> {
+  status: number
+  body: T
+  headers: Headers
+}
+
+/** A caller of the API: anonymous, a logged-in person (cookie + CSRF) or an API token. */
+export class Client {
+  private cookie: string | undefined
+  csrfToken: string | undefined
+
+  constructor(
+    readonly url: string,
+    private readonly token?: string,
+  ) {}
+
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer<T>> {
+    const response = await fetch(`${this.url}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.csrfToken && method !== 'GET' ? { 'x-csrf-token': this.csrfToken } : {}),
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    })
+    const text = await response.text()
+    const setCookie = response.headers.get('set-cookie')
+    if (setCookie?.startsWith('rapport_session=')) this.cookie = setCookie.split(';')[0]
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers }
+  }
+
+  get = <T = any>(path: string) => this.request<T>('GET', path)
+  post = <T = any>(path: string, body?: unknown) => this.request<T>('POST', path, body ?? {})
+  patch = <T = any>(path: string, body: unknown) => this.request<T>('PATCH', path, body)
+  delete = <T = any>(path: string) => this.request<T>('DELETE', path)
+
+  static async login(url: string, email: string, password: string): Promise<Client> {
+    const client = new Client(url)
+    const answer = await client.post('/api/v1/auth/login', { email, password })
+    if (answer.status !== 200)
+      throw new Error(`login as ${email} failed: ${answer.status} ${JSON.stringify(answer.body)}`)
+    client.csrfToken = answer.body.csrfToken
+    return client
+  }
+}
+
+/** Creates a member with a role through the API and logs in as them. */
+export async function memberWithRole(
+  owner: Client,
+  role: string,
+  email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.com`,
+) {
+  const password = `${role} password 123`
+  const created = await owner.post('/api/v1/users', { email, name: `${role} person`, role, password })
+  if (created.status !== 201) throw new Error(`creating ${role} failed: ${JSON.stringify(created.body)}`)
+  return {
+    id: created.body.id as string,
+    email,
+    password,
+    client: await Client.login(owner.url, email, password),
+  }
+}
+
+/** One server per test file, started before its tests and stopped after, with the owner logged in. */
+export function useTestServer(env: Record<string, string> = {}): { server: TestServer; owner: Client } {
+  const context = {} as { server: TestServer; owner: Client }
+  beforeAll(async () => {
+    context.server = await startTestServer(env)
+    context.owner = await Client.login(context.server.url, ownerEmail, ownerPassword)
+  })
+  afterAll(() => context.server?.close())
+  return context
+}

@@ -1,0 +1,95 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, test } from 'vitest'
+import { Client } from './harness.js'
+
+// The built entry point, as `pnpm start` runs it: turbo builds this package before its tests.
+const main = join(import.meta.dirname, '../dist/main.js')
+const dataDir = mkdtempSync(join(tmpdir(), 'rapport-start-'))
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, [main], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: '',
+      RAPPORT_ADMIN_EMAIL: '',
+      RAPPORT_ADMIN_PASSWORD: '',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => {
+    stdout += d
+  })
+  child.stderr.on('data', (d) => {
+    stderr += d
+  })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  return { child, exited, out: () => stdout, err: () => stderr }
+}
+
+async function listening(proc: { out: () => string; exited: Promise<number | null>; err: () => string }) {
+  for (;;) {
+    const line = proc
+      .out()
+      .split('\n')
+      .find((l) => l.includes('"Rapport is listening"'))
+    if (line) return JSON.parse(line).url as string
+    const done = await Promise.race([
+      proc.exited.then(() => true),
+      new Promise((r) => setTimeout(() => r(false), 100)),
+    ])
+    if (done) throw new Error(`server exited: ${proc.err()}`)
+  }
+}
+
+describe.skipIf(!existsSync(main))('the start command on a bare machine (embedded database)', () => {
+  let child: ChildProcess | undefined
+  afterAll(() => child?.kill('SIGKILL'))
+
+  test('first start: creates the data folder, prints a generated owner password once, serves, stops on SIGTERM', async () => {
+    const first = run({ RAPPORT_DATA_DIR: dataDir })
+    child = first.child
+    const url = await listening(first)
+    const banner = first.out().match(/e-mail:\s+(\S+)\s+password:\s+(\S+)/)
+    expect(banner).not.toBeNull()
+    const [, email, password] = banner!
+    // The generated password is printed once, never inside a JSON log line.
+    expect(
+      first
+        .out()
+        .split('\n')
+        .filter((l) => l.startsWith('{') && l.includes(password!)),
+    ).toEqual([])
+    const owner = await Client.login(url, email!, password!)
+    expect((await owner.get('/api/v1/me')).body.role).toBe('owner')
+    expect((await fetch(`${url}/readyz`)).status).toBe(200)
+
+    first.child.kill('SIGTERM')
+    expect(await first.exited).toBe(0)
+    expect(first.out()).toContain('"stopped"')
+    expect(existsSync(join(dataDir, 'pglite'))).toBe(true)
+
+    // Second start on the same folder: same data, nothing printed again.
+    const second = run({ RAPPORT_DATA_DIR: dataDir })
+    child = second.child
+    const again = await listening(second)
+    expect(second.out()).not.toContain('password:')
+    await Client.login(again, email!, password!)
+    second.child.kill('SIGTERM')
+    expect(await second.exited).toBe(0)
+  })
+
+  test('a bad setting stops the start with a message naming it', async () => {
+    const bad = run({ RAPPORT_DATA_DIR: dataDir, PORT: 'eighty' })
+    expect(await bad.exited).toBe(1)
+    expect(bad.err()).toContain('PORT')
+  })
+})

@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// `pnpm test`: every package's tests through turbo (builds first), then one closing line that adds
+// up every package's vitest JSON report: "tests: N passed, N failed, N skipped".
+import { spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = join(import.meta.dirname, '../..')
+const reports = ['apps', 'packages', 'plugins', 'tooling']
+  .filter((dir) => existsSync(join(root, dir)))
+  .flatMap((dir) => readdirSync(join(root, dir), { withFileTypes: true }))
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => join(entry.parentPath, entry.name, 'test-results/vitest.json'))
+
+for (const report of reports) rmSync(report, { force: true })
+
+const args = ['run', 'test', '--continue', ...process.argv.slice(2)]
+const run = spawnSync('turbo', args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' })
+
+let passed = 0
+let failed = 0
+let skipped = 0
+for (const report of reports.filter((r) => existsSync(r))) {
+  const result = JSON.parse(readFileSync(report, 'utf8'))
+  passed += result.numPassedTests
+  failed += result.numFailedTests + (result.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(result)
+  skipped += result.numPendingTests + result.numTodoTests
+}
+console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`)
+process.exit(run.status === 0 && failed === 0 ? 0 : 1)
+
+// A test file that fails to load has no failed test in it; count it as one failure so it shows.
+function countSuitesWithFailedTests(result) {
+  return result.testResults.filter((file) => file.status === 'failed' && file.assertionResults.some((t) => t.status === 'failed')).length
+}
