@@ -57,7 +57,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       { logger: new NestPinoLogger(logger) },
     )
     const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance
-    await configureHttp(app, fastify, logger)
+    await configureHttp(app, fastify, logger, config.secureCookies)
 
     await app.listen({ port: config.port, host: config.host })
     const address = fastify.server.address()
@@ -87,9 +87,11 @@ async function configureHttp(
   app: NestFastifyApplication,
   fastify: FastifyInstance,
   logger: ReturnType<typeof createLogger>,
+  secure: boolean,
 ) {
   await app.register(fastifyCookie as any)
   await app.register(fastifyHelmet as any, {
+    hsts: secure,
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -98,6 +100,8 @@ async function configureHttp(
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
+        // Plain-http installs (localhost, a private network) would have every asset rewritten to https.
+        upgradeInsecureRequests: secure ? [] : null,
       },
     },
   })
@@ -114,6 +118,7 @@ async function configureHttp(
       .addCookieAuth('rapport_session')
       .addBearerAuth()
       .build(),
+    { autoTagControllers: false },
   )
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' })
 

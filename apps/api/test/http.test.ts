@@ -66,6 +66,8 @@ describe('health, docs and headers', () => {
     const login = doc.paths['/api/v1/auth/login'].post
     expect(login.requestBody.content['application/json'].schema.required).toEqual(['email', 'password'])
     expect(login.responses['429']).toBeDefined()
+    expect(login.tags).toEqual(['auth'])
+    expect(doc.paths['/api/v1/workspaces/{id}/switch'].post.tags).toEqual(['workspaces'])
     const explorer = await fetch(`${context.server.url}/api/docs`)
     expect(explorer.status).toBe(200)
     expect(await explorer.text()).toContain('swagger')
@@ -75,7 +77,9 @@ describe('health, docs and headers', () => {
     const answer = await fetch(`${context.server.url}/healthz`)
     expect(answer.headers.get('x-content-type-options')).toBe('nosniff')
     expect(answer.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
-    expect(answer.headers.get('strict-transport-security')).toBeTruthy()
+    // Plain http (the default): no HSTS, and assets are not rewritten to https.
+    expect(answer.headers.get('strict-transport-security')).toBeNull()
+    expect(answer.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests')
   })
 })
 
@@ -115,8 +119,12 @@ test('no password, token or session secret ever reaches a log line', async () =>
   }
 })
 
-test('a request in flight when the server stops still gets its answer', async () => {
-  const own = await startTestServer()
+test('behind https: HSTS and Secure cookies; a request in flight when the server stops still gets its answer', async () => {
+  const own = await startTestServer({ RAPPORT_PUBLIC_URL: 'https://cx.example.com' })
+  expect((await fetch(`${own.url}/healthz`)).headers.get('strict-transport-security')).toContain('max-age')
+  const login = await new Client(own.url).post('/api/v1/auth/login', { email: ownerEmail, password: ownerPassword })
+  expect(login.headers.get('set-cookie')).toContain('Secure')
+
   const { port } = new URL(own.url)
   const body = JSON.stringify({ email: ownerEmail, password: ownerPassword })
   const answer = new Promise<number>((resolve, reject) => {
