@@ -31,5 +31,7 @@ process.exit(run.status === 0 && failed === 0 ? 0 : 1)
 
 // A test file that fails to load has no failed test in it; count it as one failure so it shows.
 function countSuitesWithFailedTests(result) {
-  return result.testResults.filter((file) => file.status === 'failed' && file.assertionResults.some((t) => t.status === 'failed')).length
+  return result.testResults.filter(
+    (file) => file.status === 'failed' && file.assertionResults.some((t) => t.status === 'failed'),
+  ).length
 }

@@ -1,6 +1,13 @@
 import http from 'node:http'
 import { describe, expect, test } from 'vitest'
-import { Client, memberWithRole, ownerEmail, ownerPassword, startTestServer, useTestServer } from './harness.js'
+import {
+  Client,
+  memberWithRole,
+  ownerEmail,
+  ownerPassword,
+  startTestServer,
+  useTestServer,
+} from './harness.js'
 
 const context = useTestServer()
 
@@ -122,7 +129,10 @@ test('no password, token or session secret ever reaches a log line', async () =>
 test('behind https: HSTS and Secure cookies; a request in flight when the server stops still gets its answer', async () => {
   const own = await startTestServer({ RAPPORT_PUBLIC_URL: 'https://cx.example.com' })
   expect((await fetch(`${own.url}/healthz`)).headers.get('strict-transport-security')).toContain('max-age')
-  const login = await new Client(own.url).post('/api/v1/auth/login', { email: ownerEmail, password: ownerPassword })
+  const login = await new Client(own.url).post('/api/v1/auth/login', {
+    email: ownerEmail,
+    password: ownerPassword,
+  })
   expect(login.headers.get('set-cookie')).toContain('Secure')
 
   const { port } = new URL(own.url)

@@ -1,0 +1,40 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startServer } from '@rapport/api'
+import { createTestDatabase } from '@rapport/db/testing'
+
+/** The first owner, created by the server's first start (it names them "Administrator"). */
+export const owner = { email: 'owner@example.test', password: 'owner-password-123', name: 'Administrator' }
+
+export interface TestServer {
+  url: string
+  close(): Promise<void>
+}
+
+/**
+ * The real server on a random port over a fresh database of its own, serving the built admin UI.
+ * Its first start creates the workspace "Default" with `owner` as its owner.
+ */
+export async function startTestServer(): Promise<TestServer> {
+  const database = await createTestDatabase()
+  const dataDir = await mkdtemp(join(tmpdir(), 'rapport-e2e-'))
+  const server = await startServer({
+    database,
+    env: {
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      RAPPORT_DATA_DIR: dataDir,
+      RAPPORT_ADMIN_EMAIL: owner.email,
+      RAPPORT_ADMIN_PASSWORD: owner.password,
+    },
+  })
+  return {
+    url: server.url,
+    async close() {
+      await server.close()
+      await database.close()
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
