@@ -1,0 +1,71 @@
+import { z } from 'zod'
+import { type PluginDefinition, pluginCategories, sdkVersion } from './plugin.js'
+
+const pluginId = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+
+/**
+ * Declares a plugin. A plain object with no framework in it; the host adapts it. Checks the manifest
+ * at once so that a mistake shows when the plugin loads, not when it first runs.
+ */
+export function definePlugin<Schema extends z.ZodObject>(
+  definition: PluginDefinition<Schema>,
+): PluginDefinition<Schema> {
+  const problems: string[] = []
+  if (!pluginId.test(definition.id)) problems.push(`id "${definition.id}" must be kebab-case`)
+  if (!definition.name?.trim()) problems.push('name is required')
+  if (!/^\d+\.\d+\.\d+/.test(definition.version ?? ''))
+    problems.push(`version "${definition.version}" must be semver`)
+  if (!satisfiesMajor(definition.sdk, sdkVersion)) {
+    problems.push(`sdk "${definition.sdk}" does not accept this SDK (${sdkVersion})`)
+  }
+  if (!definition.categories?.length) problems.push('categories needs at least one')
+  for (const category of definition.categories ?? []) {
+    if (!pluginCategories.includes(category)) problems.push(`unknown category "${category}"`)
+  }
+  if (!(definition.config instanceof z.ZodObject)) problems.push('config must be a zod object schema')
+  if (problems.length) throw new Error(`invalid plugin ${definition.id ?? '(no id)'}: ${problems.join('; ')}`)
+  return Object.freeze(definition)
+}
+
+/** `^1`, `^1.2`, `1.x`, `>=1`: the SDK only promises compatibility within a major version. */
+function satisfiesMajor(range: string | undefined, version: string): boolean {
+  const major = Number(version.split('.')[0])
+  const match = /^(\^|~|>=)?(\d+)(?:\.(\d+|x))?(?:\.(\d+|x))?$/.exec((range ?? '').trim())
+  if (!match) return false
+  const wanted = Number(match[2])
+  return match[1] === '>=' ? major >= wanted : major === wanted
+}
+
+const secretFields = new WeakSet<z.ZodType>()
+
+/**
+ * A config field holding a secret (API key, signing secret): encrypted at rest, masked in forms,
+ * never logged or returned by the API.
+ */
+export function secret(description?: string) {
+  const schema = z
+    .string()
+    .min(1, 'is required')
+    .meta({ writeOnly: true, format: 'password', ...(description ? { description } : {}) })
+  secretFields.add(schema)
+  return schema
+}
+
+/** Top-level config keys declared with secret() (optional or not). */
+export function secretKeys(config: z.ZodObject): string[] {
+  return Object.entries(config.shape)
+    .filter(([, field]) => isSecret(field as z.ZodType))
+    .map(([key]) => key)
+}
+
+function isSecret(field: z.ZodType): boolean {
+  if (secretFields.has(field)) return true
+  const inner = (field as { unwrap?: () => z.ZodType }).unwrap
+  return typeof inner === 'function' && isSecret(inner.call(field))
+}
+
+/** The config schema as JSON Schema, for forms: secrets carry writeOnly and format password. */
+export function configJsonSchema(config: z.ZodObject): Record<string, unknown> {
+  const { $schema: _, ...schema } = z.toJSONSchema(config, { io: 'input', unrepresentable: 'any' })
+  return schema
+}

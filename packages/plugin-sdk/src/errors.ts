@@ -1,0 +1,61 @@
+/**
+ * What went wrong, in terms the host can act on: retry later (transient, rate limited), or stop and
+ * show the user (configuration, authentication, verification).
+ */
+export type PluginErrorKind =
+  | 'configuration'
+  | 'authentication'
+  | 'rate-limited'
+  | 'transient'
+  | 'verification'
+
+export class PluginError extends Error {
+  constructor(
+    readonly kind: PluginErrorKind,
+    message: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    this.name = new.target.name
+  }
+}
+
+/** The config is wrong (missing field, bad URL, unknown account): the user must change it. */
+export class ConfigurationError extends PluginError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('configuration', message, false, options)
+  }
+}
+
+/** The vendor refused the credentials (401/403). */
+export class AuthenticationError extends PluginError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('authentication', message, false, options)
+  }
+}
+
+/** The vendor said slow down; try again after `retryAfterMs`. */
+export class RateLimitedError extends PluginError {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super('rate-limited', message, true, options)
+  }
+}
+
+/** A network failure, a timeout or a 5xx: worth retrying later. */
+export class TransientError extends PluginError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('transient', message, true, options)
+  }
+}
+
+/** A webhook that is unsigned, wrongly signed, tampered with or too old. */
+export class WebhookVerificationError extends PluginError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('verification', message, false, options)
+  }
+}
