@@ -7,11 +7,23 @@ import { AuthController } from './auth/auth.controller.js'
 import { AuthGuard } from './auth/auth.guard.js'
 import { AuthService } from './auth/auth.service.js'
 import { CONFIG, type Config } from './config/config.js'
+import { CustomersController } from './customers/customers.controller.js'
+import { CustomersService } from './customers/customers.service.js'
 import { DB, DB_HANDLE } from './database/database.js'
 import { HealthController } from './health/health.controller.js'
 import { ProblemFilter } from './http/problem.filter.js'
+import { IngestionController } from './ingestion/ingestion.controller.js'
+import { IngestionService } from './ingestion/ingestion.service.js'
+import { type InboxProcessor, PROCESSOR } from './ingestion/processor.js'
 import { LOGGER } from './logging/logger.js'
+import { PLUGINS, type PluginRegistry } from './plugins/plugin-registry.js'
+import { SECRET_BOX, type SecretBox } from './secrets/secret-box.js'
+import { SourcesController } from './sources/sources.controller.js'
+import { SourcesService } from './sources/sources.service.js'
+import { SyncRunner } from './sources/sync-runner.js'
+import { WebhooksController } from './sources/webhooks.controller.js'
 import { TokensController } from './tokens/tokens.controller.js'
+import { TrackingController } from './tracking/tracking.controller.js'
 import { UsersController } from './users/users.controller.js'
 import { UsersService } from './users/users.service.js'
 import { WorkspacesController } from './workspaces/workspaces.controller.js'
@@ -21,11 +33,21 @@ export interface AppDependencies {
   config: Config
   logger: Logger
   database: DatabaseHandle
+  plugins: PluginRegistry
+  secretBox: SecretBox
+  processor: InboxProcessor
 }
 
 @Module({})
 export class AppModule {
-  static register({ config, logger, database }: AppDependencies): DynamicModule {
+  static register({
+    config,
+    logger,
+    database,
+    plugins,
+    secretBox,
+    processor,
+  }: AppDependencies): DynamicModule {
     return {
       module: AppModule,
       controllers: [
@@ -35,17 +57,29 @@ export class AppModule {
         UsersController,
         TokensController,
         AuditController,
+        SourcesController,
+        WebhooksController,
+        TrackingController,
+        IngestionController,
+        CustomersController,
       ],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: DB_HANDLE, useValue: database },
         { provide: DB, useValue: database.db },
+        { provide: PLUGINS, useValue: plugins },
+        { provide: SECRET_BOX, useValue: secretBox },
+        { provide: PROCESSOR, useValue: processor },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useFactory: () => new ProblemFilter(logger) },
         AuthService,
         UsersService,
         WorkspacesService,
+        IngestionService,
+        SourcesService,
+        SyncRunner,
+        CustomersService,
       ],
     }
   }

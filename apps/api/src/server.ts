@@ -6,6 +6,8 @@ import { NestFactory } from '@nestjs/core'
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify'
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger'
 import { connect, type DatabaseHandle, migrateToLatest } from '@rapport/db'
+import importCsvPlugin from '@rapport/plugin-import-csv'
+import type { Plugin } from '@rapport/plugin-sdk'
 import type { FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { adminDistDir, serveAdmin, wantsAdminPage } from './admin-ui/admin-ui.js'
@@ -15,7 +17,13 @@ import { ensureFirstWorkspace } from './bootstrap/first-run.js'
 import { loadConfig } from './config/config.js'
 import { sendProblem } from './http/problem.filter.js'
 import { notFound } from './http/problem.js'
+import { InboxProcessor } from './ingestion/processor.js'
 import { createLogger, NestPinoLogger } from './logging/logger.js'
+import { PluginRegistry } from './plugins/plugin-registry.js'
+import { loadSecretKey, SecretBox } from './secrets/secret-box.js'
+import { SyncRunner } from './sources/sync-runner.js'
+import { SyncScheduler } from './sources/sync-scheduler.js'
+import { httpSource } from './tracking/http-source.js'
 
 export interface StartOptions {
   /** Overrides on top of process.env. */
@@ -26,13 +34,20 @@ export interface StartOptions {
   print?: (text: string) => void
   /** Where the JSON log goes (stdout by default). */
   logStream?: DestinationStream
+  /** Plugins to run besides the built-in ones and RAPPORT_PLUGINS (embedding, tests). */
+  plugins?: Plugin[]
 }
 
 export interface RunningServer {
   url: string
   app: NestFastifyApplication
+  /** Processes everything pending in the inbox now (tests, benchmarks). */
+  processor: InboxProcessor
   close(): Promise<void>
 }
+
+/** Uploads (CSV files) may be large; the tracking API enforces Segment's own limits itself. */
+const bodyLimit = 100 * 1024 * 1024
 
 /** Migrates, creates the first workspace if needed, and serves the API and the admin UI. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
@@ -50,14 +65,30 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       options.print ?? ((t) => process.stdout.write(`${t}\n`)),
     )
 
-    const adapter = new FastifyAdapter({ loggerInstance: logger, trustProxy: config.trustProxy })
+    const plugins = new PluginRegistry([httpSource, importCsvPlugin, ...(options.plugins ?? [])])
+    await plugins.load(config.plugins, logger)
+    const secretBox = new SecretBox(
+      loadSecretKey(config.secretKey, config.dataDir, Boolean(config.databaseUrl), logger),
+    )
+    const processor = new InboxProcessor(database.db, logger)
+
+    const adapter = new FastifyAdapter({ loggerInstance: logger, trustProxy: config.trustProxy, bodyLimit })
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.register({ config, logger, database }),
+      AppModule.register({ config, logger, database, plugins, secretBox, processor }),
       adapter,
-      { logger: new NestPinoLogger(logger) },
+      { logger: new NestPinoLogger(logger), rawBody: true },
     )
     const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance
     await configureHttp(app, fastify, logger, config.secureCookies)
+
+    const runner = app.get(SyncRunner)
+    runner.stallTimeoutMs = config.syncStallSeconds * 1000
+    const scheduler = new SyncScheduler(database.db, runner, logger)
+    if (config.worker) {
+      await runner.failInterrupted()
+      processor.start()
+      scheduler.start()
+    }
 
     await app.listen({ port: config.port, host: config.host })
     const address = fastify.server.address()
@@ -70,9 +101,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     return {
       url,
       app,
+      processor,
       async close() {
         clearInterval(sweeper)
+        scheduler.stop()
         await app.close()
+        await runner.settled()
+        await processor.stop()
         if (!options.database) await database.close()
         logger.info('stopped')
       },
@@ -121,6 +156,9 @@ async function configureHttp(
     { autoTagControllers: false },
   )
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' })
+
+  // Uploads arrive as files of any type (text/csv…): the route reads them as bytes.
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
 
   const adminDir = adminDistDir()
   if (adminDir) await serveAdmin(fastify, adminDir)

@@ -1,8 +1,10 @@
 import { Writable } from 'node:stream'
 import type { DatabaseHandle } from '@rapport/db'
 import { createTestDatabase } from '@rapport/db/testing'
+import type { Plugin } from '@rapport/plugin-sdk'
 import { afterAll, beforeAll } from 'vitest'
 import { startServer } from '../src/index.js'
+import type { InboxProcessor } from '../src/ingestion/processor.js'
 
 export const ownerEmail = 'owner@example.com'
 export const ownerPassword = 'owner password 123'
@@ -12,11 +14,18 @@ export interface TestServer {
   database: DatabaseHandle
   /** Every JSON log line the server wrote. */
   logs: string[]
+  processor: InboxProcessor
   close(): Promise<void>
 }
 
+/** A fixed key, so that tests never write one into the data folder. */
+export const testSecretKey = 'a'.repeat(64)
+
 /** A real server on a random port, over a fresh database, with its log captured. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  plugins: Plugin[] = [],
+): Promise<TestServer> {
   const database = await createTestDatabase()
   const logs: string[] = []
   const logStream = new Writable({
@@ -29,7 +38,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     database,
     logStream,
     print: (text) => logs.push(text),
+    plugins,
     env: {
+      RAPPORT_SECRET_KEY: testSecretKey,
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'debug',
@@ -42,6 +53,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     url: server.url,
     database,
     logs,
+    processor: server.processor,
     async close() {
       await server.close()
       await database.close()
@@ -121,12 +133,37 @@ export async function memberWithRole(
 }
 
 /** One server per test file, started before its tests and stopped after, with the owner logged in. */
-export function useTestServer(env: Record<string, string> = {}): { server: TestServer; owner: Client } {
+export function useTestServer(
+  env: Record<string, string> = {},
+  plugins: Plugin[] = [],
+): { server: TestServer; owner: Client } {
   const context = {} as { server: TestServer; owner: Client }
   beforeAll(async () => {
-    context.server = await startTestServer(env)
+    context.server = await startTestServer(env, plugins)
     context.owner = await Client.login(context.server.url, ownerEmail, ownerPassword)
   })
   afterAll(() => context.server?.close())
   return context
+}
+
+/** Creates an http source and returns its id and write key. */
+export async function httpSource(owner: Client, name = 'Website'): Promise<{ id: string; writeKey: string }> {
+  const created = await owner.post('/api/v1/sources', { pluginId: 'http', name })
+  if (created.status !== 201)
+    throw new Error(`creating the http source failed: ${JSON.stringify(created.body)}`)
+  return { id: created.body.id, writeKey: created.body.writeKey }
+}
+
+/** Sends Segment calls as plain HTTP with the write key, like any Segment library would. */
+export async function track(url: string, writeKey: string, path: string, body: unknown) {
+  const response = await fetch(`${url}/v1/${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+    },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  })
+  const text = await response.text()
+  return { status: response.status, body: text ? JSON.parse(text) : undefined }
 }

@@ -22,7 +22,7 @@ describe('users', () => {
     const ana = await Client.login(context.server.url, 'ana@example.com', 'analyst password')
     const me = await ana.get('/api/v1/me')
     expect(me.body.role).toBe('analyst')
-    expect(me.body.permissions).toEqual(['customers:read', 'users:read'])
+    expect(me.body.permissions).toEqual(['customers:read', 'sources:read', 'users:read'])
 
     const audit = await context.owner.get('/api/v1/audit-log?action=user.created')
     expect(audit.body.items[0]).toMatchObject({

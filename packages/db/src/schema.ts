@@ -17,6 +17,23 @@ export interface Database {
   api_tokens: ApiTokensTable
   audit_log: AuditLogTable
   login_attempts: LoginAttemptsTable
+  sources: SourcesTable
+  source_checkpoints: SourceCheckpointsTable
+  source_state: SourceStateTable
+  sync_runs: SyncRunsTable
+  inbox: InboxTable
+  dead_letters: DeadLettersTable
+  customers: CustomersTable
+  identities: IdentitiesTable
+  trait_observations: TraitObservationsTable
+  traits: TraitsTable
+  records: RecordsTable
+  events: EventsTable
+  feedback: FeedbackTable
+  merges: MergesTable
+  merge_conflicts: MergeConflictsTable
+  suppressions: SuppressionsTable
+  workspace_settings: WorkspaceSettingsTable
 }
 
 export interface WorkspacesTable {
@@ -95,6 +112,205 @@ export interface LoginAttemptsTable {
   ip: string
   succeeded: boolean
   created_at: CreatedAt
+}
+
+export interface SourcesTable {
+  id: Generated<string>
+  workspace_id: string
+  plugin_id: string
+  name: string
+  /** The non-secret part of the plugin's config. */
+  config: Json
+  /** The secret fields, encrypted together (AES-256-GCM). */
+  secrets: string | null
+  /** sha256 of the write key of an `http` source. */
+  write_key_hash: string | null
+  enabled: Generated<boolean>
+  schedule_minutes: number | null
+  next_sync_at: Timestamp | null
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface SourceCheckpointsTable {
+  workspace_id: string
+  source_id: string
+  stream: string
+  checkpoint: Json
+  updated_at: Timestamp
+}
+
+export interface SourceStateTable {
+  workspace_id: string
+  source_id: string
+  key: string
+  value: Json
+}
+
+export type SyncRunStatus = 'running' | 'succeeded' | 'failed'
+export type SyncTrigger = 'manual' | 'schedule' | 'upload'
+
+export interface SyncRunsTable {
+  id: Generated<string>
+  workspace_id: string
+  source_id: string
+  trigger: SyncTrigger
+  status: SyncRunStatus
+  started_at: CreatedAt
+  finished_at: Timestamp | null
+  envelopes: Generated<number>
+  batches: Generated<number>
+  failed: Generated<number>
+  progress: number | null
+  error: string | null
+  error_kind: string | null
+  details: Json
+}
+
+export interface InboxTable {
+  id: Generated<string>
+  workspace_id: string
+  message_id: string
+  source_id: string | null
+  /** Hash of (workspace, strongest identifier): one customer's events stay in one partition, in order. */
+  partition: number
+  envelope: Json
+  identity_keys: string[]
+  received_at: CreatedAt
+  processed_at: Timestamp | null
+  attempts: Generated<number>
+  last_error: string | null
+}
+
+export interface DeadLettersTable {
+  id: Generated<string>
+  workspace_id: string
+  /** The inbox row it came from; null when it was refused before the inbox (invalid). */
+  inbox_id: string | null
+  message_id: string
+  source_id: string | null
+  envelope: Json
+  identity_keys: string[]
+  reason: string
+  attempts: number
+  failed_at: CreatedAt
+}
+
+export interface CustomersTable {
+  id: string
+  workspace_id: string
+  merged_into: string | null
+  display_name: string | null
+  first_seen_at: Timestamp
+  last_seen_at: Timestamp
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+/** Columns of every row about a customer; profile_id never changes, customer_id follows merges. */
+interface OwnedRow {
+  workspace_id: string
+  customer_id: string
+  profile_id: string
+  source_id: string | null
+  message_id: string
+}
+
+export interface IdentitiesTable extends OwnedRow {
+  type: string
+  value: string
+  first_seen_at: Timestamp
+}
+
+export interface TraitObservationsTable extends OwnedRow {
+  id: Generated<string>
+  key: string
+  value: Json
+  observed_at: Timestamp
+}
+
+export interface TraitsTable extends OwnedRow {
+  key: string
+  value: Json
+  observed_at: Timestamp
+}
+
+export interface RecordsTable extends OwnedRow {
+  id: Generated<string>
+  type: string
+  external_id: string
+  status: string | null
+  title: string | null
+  amount: ColumnType<string | null, number | string | null, number | string | null>
+  currency: string | null
+  properties: Json
+  occurred_at: Timestamp
+  updated_at: Timestamp
+  deleted_at: Timestamp | null
+  /** The source id, or 'none': records are unique per (source, type, external id). */
+  source_key: string
+}
+
+export interface EventsTable extends OwnedRow {
+  id: Generated<string>
+  kind: 'identify' | 'track' | 'record' | 'feedback'
+  name: string
+  channel: string | null
+  stage: string | null
+  occurred_at: Timestamp
+  properties: Json
+}
+
+export interface FeedbackTable extends OwnedRow {
+  id: Generated<string>
+  metric: string | null
+  score: number | null
+  text: string | null
+  question: string | null
+  channel: string | null
+  occurred_at: Timestamp
+  properties: Json
+}
+
+export interface MergesTable {
+  id: Generated<string>
+  workspace_id: string
+  survivor_id: string
+  merged_id: string
+  identifier_type: string
+  identifier_value: string
+  source_id: string | null
+  message_id: string
+  created_at: CreatedAt
+  undone_at: Timestamp | null
+  undone_by: string | null
+}
+
+export interface MergeConflictsTable {
+  id: Generated<string>
+  workspace_id: string
+  customer_ids: string[]
+  identifier_type: string
+  identifier_value: string
+  reason: string
+  source_id: string | null
+  message_id: string
+  created_at: CreatedAt
+}
+
+export interface SuppressionsTable {
+  workspace_id: string
+  /** sha256 of an identity key: an erased person's identifiers are not kept in the clear. */
+  identity_hash: string
+  created_at: CreatedAt
+}
+
+export interface WorkspaceSettingsTable {
+  workspace_id: string
+  identity: Json | null
+  trait_priorities: Json | null
+  updated_at: Timestamp
 }
 
 export type Workspace = Selectable<WorkspacesTable>

@@ -12,7 +12,10 @@ export const roleSchema = z.enum(roles)
 export const permissions = [
   'customers:read',
   'customers:write',
+  'customers:erase',
   'ingest:write',
+  'sources:read',
+  'sources:write',
   'users:read',
   'users:write',
   'tokens:write',
@@ -29,7 +32,10 @@ export const tokenScopeSchema = z.enum(tokenScopes)
 const adminPermissions: readonly Permission[] = [
   'customers:read',
   'customers:write',
+  'customers:erase',
   'ingest:write',
+  'sources:read',
+  'sources:write',
   'users:read',
   'users:write',
   'tokens:write',
@@ -39,7 +45,7 @@ const adminPermissions: readonly Permission[] = [
 const rolePermissions: Record<Role, readonly Permission[]> = {
   owner: [...adminPermissions, 'workspaces:write'],
   admin: adminPermissions,
-  analyst: ['customers:read', 'users:read'],
+  analyst: ['customers:read', 'sources:read', 'users:read'],
   agent: ['customers:read', 'customers:write', 'users:read'],
   viewer: ['customers:read'],
 }

@@ -1,2 +1,5 @@
 export * from './access.js'
+export * from './identity.js'
 export * from './ids.js'
+export * from './lifetime-value.js'
+export * from './traits.js'

@@ -13,10 +13,11 @@ import {
 } from '../src/index.js'
 
 describe('roles and permissions', () => {
-  test('each role is a superset of the roles below it, except agents who may also write customers', () => {
+  test('owners hold everything admins do; admins everything agents and analysts do; all hold what viewers do', () => {
     expect(permissionsOfRole('owner')).toEqual(expect.arrayContaining([...permissionsOfRole('admin')]))
     expect(permissionsOfRole('admin')).toEqual(expect.arrayContaining([...permissionsOfRole('agent')]))
-    expect(permissionsOfRole('agent')).toEqual(expect.arrayContaining([...permissionsOfRole('analyst')]))
+    expect(permissionsOfRole('admin')).toEqual(expect.arrayContaining([...permissionsOfRole('analyst')]))
+    expect(permissionsOfRole('agent')).toEqual(expect.arrayContaining([...permissionsOfRole('viewer')]))
     expect(permissionsOfRole('analyst')).toEqual(expect.arrayContaining([...permissionsOfRole('viewer')]))
     expect(permissionsOfRole('viewer')).toEqual(['customers:read'])
   })

@@ -10,6 +10,13 @@ const pluginId = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
 export function definePlugin<Schema extends z.ZodObject>(
   definition: PluginDefinition<Schema>,
 ): PluginDefinition<Schema> {
+  const problems = manifestProblems(definition)
+  if (problems.length) throw new Error(`invalid plugin ${definition.id ?? '(no id)'}: ${problems.join('; ')}`)
+  return Object.freeze(definition)
+}
+
+/** What is wrong with a plugin's manifest, in words; empty when nothing. The testkit checks the same. */
+export function manifestProblems(definition: PluginDefinition<z.ZodObject>): string[] {
   const problems: string[] = []
   if (!pluginId.test(definition.id)) problems.push(`id "${definition.id}" must be kebab-case`)
   if (!definition.name?.trim()) problems.push('name is required')
@@ -23,8 +30,7 @@ export function definePlugin<Schema extends z.ZodObject>(
     if (!pluginCategories.includes(category)) problems.push(`unknown category "${category}"`)
   }
   if (!(definition.config instanceof z.ZodObject)) problems.push('config must be a zod object schema')
-  if (problems.length) throw new Error(`invalid plugin ${definition.id ?? '(no id)'}: ${problems.join('; ')}`)
-  return Object.freeze(definition)
+  return problems
 }
 
 /** `^1`, `^1.2`, `1.x`, `>=1`: the SDK only promises compatibility within a major version. */
@@ -58,8 +64,18 @@ export function secretKeys(config: z.ZodObject): string[] {
     .map(([key]) => key)
 }
 
+/** The values of a config's secret fields: what the host hands to createPluginContext for redaction. */
+export function secretValues(config: z.ZodObject, values: Record<string, unknown>): string[] {
+  return secretKeys(config)
+    .map((key) => values[key])
+    .filter((value): value is string => typeof value === 'string' && value.length > 0)
+}
+
 function isSecret(field: z.ZodType): boolean {
   if (secretFields.has(field)) return true
+  // A plugin installed with its own copy of the SDK marked its secrets in that copy's set; the
+  // writeOnly metadata travels with the schema itself, so it is recognised all the same.
+  if (field.meta()?.writeOnly === true) return true
   const inner = (field as { unwrap?: () => z.ZodType }).unwrap
   return typeof inner === 'function' && isSecret(inner.call(field))
 }

@@ -41,6 +41,29 @@ export interface HttpRequest {
   body?: unknown
   /** Per-request timeout; the client's default otherwise. */
   timeoutMs?: number
+  /**
+   * false for a call that must not be repeated (a POST without an idempotency key): then only a 429,
+   * which the vendor did not process, is retried. Default true.
+   */
+  retry?: boolean
+}
+
+/** How the host's HTTP client treats one plugin's vendor; every field has a default. */
+export interface HttpSettings {
+  /** Per-request timeout, default 30 s. */
+  timeoutMs?: number
+  /** Attempts per request, including the first, default 4. */
+  maxAttempts?: number
+  /** First backoff delay, doubled on each retry (with jitter), default 500 ms. */
+  baseDelayMs?: number
+  /** The longest backoff delay, default 30 s. */
+  maxDelayMs?: number
+  /** A Retry-After longer than this is not waited for: RateLimitedError at once, default 60 s. */
+  maxRetryAfterMs?: number
+  /** Client-side rate limit (token bucket); unlimited when unset. */
+  requestsPerSecond?: number
+  /** Requests that may go at once before the rate limit applies, default one second's worth. */
+  burst?: number
 }
 
 export interface HttpResponse<T = unknown> {
@@ -136,6 +159,8 @@ export interface PluginDefinition<Schema extends z.ZodObject = z.ZodObject> {
   description?: string
   /** Drives the admin form; mark secrets with secret(). */
   config: Schema
+  /** The vendor's limits (requests per second, timeouts) for ctx.http. */
+  http?: HttpSettings
   /** Test connection: resolves when the credentials work, throws a typed error when not. */
   check?(ctx: PluginContext, config: z.infer<Schema>): Promise<CheckResult | undefined>
   streams?: Record<string, StreamDefinition<z.infer<Schema>, any>>

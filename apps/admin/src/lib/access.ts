@@ -9,7 +9,10 @@ export function hasPermission(me: Me, permission: Permission | undefined): boole
 export const permissionDescriptions: Record<Permission, string> = {
   'customers:read': 'View customer profiles, timelines and feedback',
   'customers:write': 'Change customer data and work on cases',
+  'customers:erase': 'Erase a customer and everything about them',
   'ingest:write': 'Send data into Rapport through the ingestion API',
+  'sources:read': 'See where data comes from and how syncs went',
+  'sources:write': 'Add, configure and sync data sources',
   'users:read': 'See who is a member of this workspace',
   'users:write': 'Add members, change their roles and deactivate them',
   'tokens:write': 'Create and revoke API tokens',

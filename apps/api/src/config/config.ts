@@ -25,7 +25,19 @@ const envSchema = z.object({
   ).default(24 * 7),
   RAPPORT_TRUST_PROXY: optional(z.enum(['true', 'false'])).default('false'),
   LOG_LEVEL: optional(z.enum(logLevels)).default('info'),
+  RAPPORT_SECRET_KEY: optional(
+    z.string().refine((v) => decodeKey(v) !== undefined, 'must be 32 bytes, as 64 hex characters or base64'),
+  ),
+  RAPPORT_PLUGINS: optional(z.string()),
+  RAPPORT_WORKER: optional(z.enum(['true', 'false'])).default('true'),
+  RAPPORT_SYNC_STALL_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)).default(300),
 })
+
+/** A 256-bit key written as 64 hex characters or base64. */
+export function decodeKey(text: string): Buffer | undefined {
+  const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64')
+  return key.length === 32 ? key : undefined
+}
 
 export interface Config {
   port: number
@@ -39,6 +51,14 @@ export interface Config {
   sessionHours: number
   trustProxy: boolean
   logLevel: (typeof logLevels)[number]
+  /** Encrypts source secrets; generated under the data folder when unset. */
+  secretKey: Buffer | undefined
+  /** Extra plugin packages to load, besides the built-in ones. */
+  plugins: string[]
+  /** Process the inbox and run scheduled syncs in this process. */
+  worker: boolean
+  /** A sync whose plugin yields nothing for this long fails. */
+  syncStallSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -64,6 +84,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionHours: e.RAPPORT_SESSION_HOURS,
     trustProxy: e.RAPPORT_TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL,
+    secretKey: e.RAPPORT_SECRET_KEY ? decodeKey(e.RAPPORT_SECRET_KEY) : undefined,
+    plugins: (e.RAPPORT_PLUGINS ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+    worker: e.RAPPORT_WORKER === 'true',
+    syncStallSeconds: e.RAPPORT_SYNC_STALL_SECONDS,
   }
 }
 

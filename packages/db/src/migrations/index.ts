@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely'
 import * as access from './2026-11-23-001-access.js'
+import * as customerView from './2026-11-23-002-customer-view.js'
 
 /**
  * Every migration, by its date-prefixed name. A landed migration is never edited: add a new file and
@@ -7,4 +8,5 @@ import * as access from './2026-11-23-001-access.js'
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-23-001-access': access,
+  '2026-11-23-002-customer-view': customerView,
 }

@@ -1,0 +1,216 @@
+import type { CustomerSummary, RecordView, TimelineEntry } from '@rapport/api-client'
+import type { Database } from '@rapport/db'
+import { type Kysely, sql } from 'kysely'
+import type { Db } from '../database/database.js'
+
+/** The profile an id stands for today: itself, or the profile it was (transitively) merged into. */
+export async function resolveCustomer(db: Db, workspaceId: string, id: string): Promise<string | undefined> {
+  const { rows } = await sql<{ id: string; merged_into: string | null }>`
+    with recursive chain(id, merged_into, depth) as (
+      select id, merged_into, 0 from customers where workspace_id = ${workspaceId} and id = ${id}
+      union all
+      select c.id, c.merged_into, chain.depth + 1 from customers c join chain on c.id = chain.merged_into
+      where chain.depth < 100
+    )
+    select id, merged_into from chain where merged_into is null`.execute(db)
+  return rows[0]?.id
+}
+
+/** A profile and every profile merged into it, directly or not. */
+export async function profileTree(db: Db, workspaceId: string, rootId: string): Promise<string[]> {
+  const { rows } = await sql<{ id: string }>`
+    with recursive tree(id) as (
+      select id from customers where workspace_id = ${workspaceId} and id = ${rootId}
+      union
+      select c.id from customers c join tree on c.merged_into = tree.id
+    )
+    select id from tree`.execute(db)
+  return rows.map((r) => r.id)
+}
+
+export async function searchCustomers(
+  db: Db,
+  workspaceId: string,
+  query: { q?: string | undefined; cursor?: string | undefined; limit: number },
+): Promise<{ items: CustomerSummary[]; nextCursor: string | null }> {
+  let q = db
+    .selectFrom('customers as c')
+    .where('c.workspace_id', '=', workspaceId)
+    .where('c.merged_into', 'is', null)
+    .select([
+      'c.id',
+      'c.display_name',
+      'c.first_seen_at',
+      'c.last_seen_at',
+      (eb) =>
+        eb
+          .selectFrom('identities as i')
+          .select('i.value')
+          .whereRef('i.customer_id', '=', 'c.id')
+          .where('i.type', '=', 'email')
+          .orderBy('i.first_seen_at')
+          .limit(1)
+          .as('email'),
+    ])
+    .orderBy('c.last_seen_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(query.limit + 1)
+  if (query.q) {
+    const prefix = `${escapeLike(query.q.toLowerCase())}%`
+    q = q.where((eb) =>
+      eb.or([
+        eb(sql`lower(c.display_name)`, 'like', prefix),
+        eb(sql`lower(c.display_name)`, 'like', `% ${prefix}`),
+        eb(
+          'c.id',
+          'in',
+          eb
+            .selectFrom('identities as i')
+            .select('i.customer_id')
+            .where('i.workspace_id', '=', workspaceId)
+            .where(sql`lower(i.value)`, 'like', prefix),
+        ),
+      ]),
+    )
+  }
+  const cursor = decodeCursor(query.cursor)
+  if (cursor) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('c.last_seen_at', '<', cursor.at),
+        eb.and([eb('c.last_seen_at', '=', cursor.at), eb('c.id', '<', cursor.id)]),
+      ]),
+    )
+  }
+  const rows = await q.execute()
+  const items = rows.slice(0, query.limit).map((r) => ({
+    id: r.id,
+    displayName: r.display_name,
+    email: r.email ?? null,
+    firstSeenAt: r.first_seen_at.toISOString(),
+    lastSeenAt: r.last_seen_at.toISOString(),
+  }))
+  const last = items.at(-1)
+  return {
+    items,
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.lastSeenAt, last.id) : null,
+  }
+}
+
+export async function timeline(
+  db: Db,
+  workspaceId: string,
+  customerId: string,
+  query: {
+    channel?: string | undefined
+    kind?: string | undefined
+    stage?: string | undefined
+    sourceId?: string | undefined
+    cursor?: string | undefined
+    limit: number
+  },
+): Promise<{ items: TimelineEntry[]; nextCursor: string | null }> {
+  let q = db
+    .selectFrom('events')
+    .select([
+      'id',
+      'kind',
+      'name',
+      'channel',
+      'stage',
+      'occurred_at',
+      'properties',
+      'source_id',
+      'message_id',
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', '=', customerId)
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(query.limit + 1)
+  if (query.channel) q = q.where('channel', '=', query.channel)
+  if (query.kind) q = q.where('kind', '=', query.kind as 'track')
+  if (query.stage) q = q.where('stage', '=', query.stage)
+  if (query.sourceId) q = q.where('source_id', '=', query.sourceId)
+  const cursor = decodeCursor(query.cursor)
+  if (cursor && /^\d+$/.test(cursor.id)) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('occurred_at', '<', cursor.at),
+        eb.and([eb('occurred_at', '=', cursor.at), eb('id', '<', cursor.id)]),
+      ]),
+    )
+  }
+  const rows = await q.execute()
+  const items = rows.slice(0, query.limit).map((r) => ({
+    id: String(r.id),
+    kind: r.kind,
+    name: r.name,
+    channel: r.channel,
+    stage: r.stage,
+    occurredAt: r.occurred_at.toISOString(),
+    properties: (r.properties ?? {}) as Record<string, unknown>,
+    sourceId: r.source_id,
+    messageId: r.message_id,
+  }))
+  const last = items.at(-1)
+  return {
+    items,
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.occurredAt, last.id) : null,
+  }
+}
+
+export function recordsQuery(db: Kysely<Database>, workspaceId: string, customerId: string) {
+  return db
+    .selectFrom('records')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', '=', customerId)
+}
+
+export function toRecordView(r: {
+  id: string
+  type: string
+  external_id: string
+  status: string | null
+  title: string | null
+  amount: string | number | null
+  currency: string | null
+  properties: unknown
+  occurred_at: Date
+  updated_at: Date
+  deleted_at: Date | null
+  source_id: string | null
+  message_id: string
+}): RecordView {
+  return {
+    id: r.id,
+    type: r.type,
+    externalId: r.external_id,
+    status: r.status,
+    title: r.title,
+    amount: r.amount === null ? null : Number(r.amount),
+    currency: r.currency,
+    properties: (r.properties ?? {}) as Record<string, unknown>,
+    occurredAt: r.occurred_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    deleted: r.deleted_at !== null,
+    sourceId: r.source_id,
+    messageId: r.message_id,
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+export function encodeCursor(at: string, id: string): string {
+  return Buffer.from(`${at}|${id}`).toString('base64url')
+}
+
+export function decodeCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
+  if (!cursor) return undefined
+  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|')
+  if (!at || !id || Number.isNaN(Date.parse(at))) return undefined
+  return { at: new Date(at), id }
+}

@@ -1,0 +1,431 @@
+import { Inject, Injectable } from '@nestjs/common'
+import type { EraseResult, MergeHistory, Profile } from '@rapport/api-client'
+import type { Database } from '@rapport/db'
+import {
+  displayNameFrom,
+  identityKey,
+  lifetimeValue,
+  normalizeIdentifier,
+  winningObservation,
+} from '@rapport/domain'
+import { type Kysely, sql } from 'kysely'
+import { z } from 'zod'
+import { recordAudit } from '../audit/audit.repository.js'
+import type { Origin, Principal } from '../auth/principal.js'
+import { DB, type Db } from '../database/database.js'
+import { conflict, notFound } from '../http/problem.js'
+import { hashIdentityKey } from '../ingestion/inbox.repository.js'
+import { IngestionService } from '../ingestion/ingestion.service.js'
+import { profileTree, recordsQuery, resolveCustomer, toRecordView } from './customers.repository.js'
+
+const ownedTables = ['identities', 'trait_observations', 'records', 'events', 'feedback'] as const
+
+@Injectable()
+export class CustomersService {
+  constructor(
+    @Inject(DB) private readonly db: Kysely<Database>,
+    @Inject(IngestionService) private readonly ingestion: IngestionService,
+  ) {}
+
+  /** The current profile for an id, following merges; 404 for unknown or malformed ids. */
+  async resolve(workspaceId: string, id: string): Promise<string> {
+    const resolved = z.uuid().safeParse(id).success
+      ? await resolveCustomer(this.db, workspaceId, id)
+      : undefined
+    if (!resolved) throw notFound('customer')
+    return resolved
+  }
+
+  async profile(workspaceId: string, requestedId: string): Promise<Profile> {
+    const id = await this.resolve(workspaceId, requestedId)
+    const ws = workspaceId
+    const [customer, identities, traits, counts, recent, money, merged, conflicts] = await Promise.all([
+      this.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+      this.db
+        .selectFrom('identities')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', id)
+        .orderBy('first_seen_at')
+        .execute(),
+      this.db
+        .selectFrom('traits')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', id)
+        .orderBy('key')
+        .execute(),
+      this.db
+        .selectFrom('records')
+        .select(['type', (eb) => eb.fn.countAll<string>().as('n')])
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', id)
+        .where('deleted_at', 'is', null)
+        .groupBy('type')
+        .execute(),
+      recordsQuery(this.db, ws, id).orderBy('occurred_at', 'desc').limit(10).execute(),
+      recordsQuery(this.db, ws, id)
+        .select(['type', 'status', 'amount', 'currency', 'deleted_at'])
+        .where('type', 'in', ['invoice', 'refund'])
+        .execute(),
+      this.db
+        .selectFrom('customers')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('merged_into', '=', id)
+        .executeTakeFirstOrThrow(),
+      sql<{
+        n: string
+      }>`select count(*) as n from merge_conflicts where workspace_id = ${ws} and ${id}::uuid = any(customer_ids)`.execute(
+        this.db,
+      ),
+    ])
+    return {
+      id,
+      resolvedFrom: id === requestedId ? null : requestedId,
+      displayName: customer.display_name,
+      firstSeenAt: customer.first_seen_at.toISOString(),
+      lastSeenAt: customer.last_seen_at.toISOString(),
+      lifetimeValue: lifetimeValue(
+        money.map((r) => ({
+          type: r.type,
+          status: r.status,
+          amount: r.amount === null ? null : Number(r.amount),
+          currency: r.currency,
+          deleted: r.deleted_at !== null,
+        })),
+      ),
+      identities: identities.map((i) => ({
+        type: i.type,
+        value: i.value,
+        sourceId: i.source_id,
+        messageId: i.message_id,
+        firstSeenAt: i.first_seen_at.toISOString(),
+      })),
+      traits: traits.map((t) => ({
+        key: t.key,
+        value: t.value,
+        sourceId: t.source_id,
+        messageId: t.message_id,
+        observedAt: t.observed_at.toISOString(),
+      })),
+      records: {
+        counts: Object.fromEntries(counts.map((c) => [c.type, Number(c.n)])),
+        recent: recent.map(toRecordView),
+      },
+      mergedProfiles: Number(merged.n),
+      openConflicts: Number(conflicts.rows[0]?.n ?? 0),
+    }
+  }
+
+  /** A trait's observations, newest first: its value history with provenance. */
+  async traitHistory(workspaceId: string, customerId: string, key: string) {
+    const id = await this.resolve(workspaceId, customerId)
+    const rows = await this.db
+      .selectFrom('trait_observations')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('customer_id', '=', id)
+      .where('key', '=', key)
+      .orderBy('observed_at', 'desc')
+      .limit(100)
+      .execute()
+    return {
+      items: rows.map((t) => ({
+        key: t.key,
+        value: t.value,
+        sourceId: t.source_id,
+        messageId: t.message_id,
+        observedAt: t.observed_at.toISOString(),
+      })),
+    }
+  }
+
+  async lookup(workspaceId: string, type: string, value: string): Promise<Profile> {
+    const normalized = normalizeIdentifier({ type, value })
+    const row = await this.db
+      .selectFrom('identities')
+      .select('customer_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('type', '=', normalized.type)
+      .where('value', '=', normalized.value)
+      .executeTakeFirst()
+    if (!row) throw notFound(`customer with ${type} ${value}`)
+    return this.profile(workspaceId, row.customer_id)
+  }
+
+  async mergeHistory(workspaceId: string, customerId: string): Promise<MergeHistory> {
+    const id = await this.resolve(workspaceId, customerId)
+    const tree = await profileTree(this.db, workspaceId, id)
+    const merges = await this.db
+      .selectFrom('merges')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where((eb) => eb.or([eb('survivor_id', 'in', tree), eb('merged_id', 'in', tree)]))
+      .orderBy('created_at', 'desc')
+      .execute()
+    const conflicts = await sql<{
+      id: string
+      customer_ids: string[]
+      identifier_type: string
+      identifier_value: string
+      reason: string
+      source_id: string | null
+      message_id: string
+      created_at: Date
+    }>`select * from merge_conflicts where workspace_id = ${workspaceId} and customer_ids && ${sql.val(tree)}::uuid[] order by id desc limit 200`.execute(
+      this.db,
+    )
+    return {
+      merges: merges.map((m) => ({
+        id: m.id,
+        survivorId: m.survivor_id,
+        mergedId: m.merged_id,
+        identifier: { type: m.identifier_type, value: m.identifier_value },
+        sourceId: m.source_id,
+        messageId: m.message_id,
+        mergedAt: m.created_at.toISOString(),
+        undoneAt: m.undone_at?.toISOString() ?? null,
+      })),
+      conflicts: conflicts.rows.map((c) => ({
+        id: String(c.id),
+        customerIds: c.customer_ids,
+        identifier: { type: c.identifier_type, value: c.identifier_value },
+        reason: c.reason,
+        sourceId: c.source_id,
+        messageId: c.message_id,
+        createdAt: new Date(c.created_at).toISOString(),
+      })),
+    }
+  }
+
+  /**
+   * Splits a merge back: the merged profile (and whatever had been merged into it) takes back every
+   * row first written for it: identities, trait observations, records, timeline and feedback.
+   */
+  async unmerge(
+    caller: Principal,
+    customerId: string,
+    mergeId: string,
+    origin: Origin,
+  ): Promise<{ survivor: Profile; restored: Profile }> {
+    const root = await this.resolve(caller.workspaceId, customerId)
+    const merge = z.uuid().safeParse(mergeId).success
+      ? await this.db
+          .selectFrom('merges')
+          .selectAll()
+          .where('workspace_id', '=', caller.workspaceId)
+          .where('id', '=', mergeId)
+          .executeTakeFirst()
+      : undefined
+    if (!merge) throw notFound('merge')
+    if (merge.undone_at) throw conflict('this merge was already undone')
+    if ((await resolveCustomer(this.db, caller.workspaceId, merge.merged_id)) !== root)
+      throw notFound('merge')
+
+    await this.db.transaction().execute(async (trx) => {
+      const subtree = await profileTree(trx, caller.workspaceId, merge.merged_id)
+      for (const table of ownedTables) {
+        await trx
+          .updateTable(table)
+          .set({ customer_id: merge.merged_id })
+          .where('workspace_id', '=', caller.workspaceId)
+          .where('customer_id', '=', root)
+          .where('profile_id', 'in', subtree)
+          .execute()
+      }
+      await trx
+        .updateTable('customers')
+        .set({ merged_into: null, updated_at: new Date() })
+        .where('id', '=', merge.merged_id)
+        .execute()
+      await trx
+        .updateTable('merges')
+        .set({
+          undone_at: new Date(),
+          undone_by: caller.kind === 'session' ? caller.email : `token ${caller.tokenName}`,
+        })
+        .where('id', '=', merge.id)
+        .execute()
+      for (const id of [root, merge.merged_id]) await refreshProfile(trx, caller.workspaceId, id)
+      await recordAudit(trx, caller.workspaceId, caller, origin, {
+        action: 'customer.unmerged',
+        targetType: 'customer',
+        targetId: root,
+        details: {
+          mergeId: merge.id,
+          restored: merge.merged_id,
+          identifier: `${merge.identifier_type}:${merge.identifier_value}`,
+        },
+      })
+    })
+    return {
+      survivor: await this.profile(caller.workspaceId, root),
+      restored: await this.profile(caller.workspaceId, merge.merged_id),
+    }
+  }
+
+  /**
+   * Erases a person: every row about them and every profile merged into them, their pending and
+   * dead-lettered envelopes; optionally refuses their identifiers from now on (kept only as hashes).
+   */
+  async erase(
+    caller: Principal,
+    customerId: string,
+    suppress: boolean,
+    origin: Origin,
+  ): Promise<EraseResult> {
+    const root = await this.resolve(caller.workspaceId, customerId)
+    const ws = caller.workspaceId
+    const result = await this.db.transaction().execute(async (trx) => {
+      const tree = await profileTree(trx, ws, root)
+      const identities = await trx
+        .selectFrom('identities')
+        .select(['type', 'value'])
+        .where('workspace_id', '=', ws)
+        .where('customer_id', 'in', tree)
+        .execute()
+      const keys = identities.map(identityKey)
+      const count = (r: { numDeletedRows: bigint }[]) => r.reduce((n, x) => n + Number(x.numDeletedRows), 0)
+      const deleted: Record<string, number> = {}
+      for (const table of [...ownedTables, 'traits'] as const) {
+        deleted[table] = count(
+          await trx
+            .deleteFrom(table)
+            .where('workspace_id', '=', ws)
+            .where('customer_id', 'in', tree)
+            .execute(),
+        )
+      }
+      deleted.inbox = keys.length
+        ? Number(
+            (
+              await sql`delete from inbox where workspace_id = ${ws} and identity_keys && ${sql.val(keys)}::text[]`.execute(
+                trx,
+              )
+            ).numAffectedRows ?? 0,
+          )
+        : 0
+      deleted.deadLetters = keys.length
+        ? Number(
+            (
+              await sql`delete from dead_letters where workspace_id = ${ws} and identity_keys && ${sql.val(keys)}::text[]`.execute(
+                trx,
+              )
+            ).numAffectedRows ?? 0,
+          )
+        : 0
+      await trx
+        .deleteFrom('merges')
+        .where('workspace_id', '=', ws)
+        .where((eb) => eb.or([eb('survivor_id', 'in', tree), eb('merged_id', 'in', tree)]))
+        .execute()
+      await sql`delete from merge_conflicts where workspace_id = ${ws} and customer_ids && ${sql.val(tree)}::uuid[]`.execute(
+        trx,
+      )
+      await trx.updateTable('customers').set({ merged_into: null }).where('id', 'in', tree).execute()
+      const customers = count(
+        await trx.deleteFrom('customers').where('workspace_id', '=', ws).where('id', 'in', tree).execute(),
+      )
+      let suppressed = 0
+      if (suppress && keys.length) {
+        const rows = await trx
+          .insertInto('suppressions')
+          .values(keys.map((k) => ({ workspace_id: ws, identity_hash: hashIdentityKey(k) })))
+          .onConflict((oc) => oc.columns(['workspace_id', 'identity_hash']).doNothing())
+          .returning('identity_hash')
+          .execute()
+        suppressed = rows.length
+      }
+      const result: EraseResult = {
+        customers,
+        identities: deleted.identities ?? 0,
+        traits: (deleted.traits ?? 0) + (deleted.trait_observations ?? 0),
+        records: deleted.records ?? 0,
+        events: deleted.events ?? 0,
+        feedback: deleted.feedback ?? 0,
+        inbox: deleted.inbox,
+        deadLetters: deleted.deadLetters,
+        suppressed,
+      }
+      // The audit entry names the erased id and the counts, never what was erased.
+      await recordAudit(trx, ws, caller, origin, {
+        action: 'customer.erased',
+        targetType: 'customer',
+        targetId: root,
+        details: { ...result, suppress },
+      })
+      return result
+    })
+    this.ingestion.wake()
+    return result
+  }
+}
+
+/** Recomputes a profile's current traits, display name and first/last seen from its rows. */
+async function refreshProfile(trx: Db, workspaceId: string, customerId: string): Promise<void> {
+  await trx.deleteFrom('traits').where('customer_id', '=', customerId).execute()
+  const observations = await trx
+    .selectFrom('trait_observations')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('customer_id', '=', customerId)
+    .execute()
+  const byKey = new Map<string, typeof observations>()
+  for (const o of observations) byKey.set(o.key, [...(byKey.get(o.key) ?? []), o])
+  const settings = await trx
+    .selectFrom('workspace_settings')
+    .select('trait_priorities')
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst()
+  const priorities = (settings?.trait_priorities ?? {}) as Record<string, string[]>
+  const current: Record<string, unknown> = {}
+  const rows = []
+  for (const [key, list] of byKey) {
+    const winner = winningObservation(
+      key,
+      list.map((o) => ({
+        value: o.value,
+        sourceId: o.source_id,
+        observedAt: o.observed_at,
+        messageId: o.message_id,
+        row: o,
+      })),
+      priorities,
+    ) as { row: (typeof observations)[number] } | undefined
+    if (!winner) continue
+    const o = winner.row
+    current[key] = o.value
+    rows.push({
+      workspace_id: workspaceId,
+      customer_id: customerId,
+      profile_id: o.profile_id,
+      source_id: o.source_id,
+      message_id: o.message_id,
+      key,
+      value: JSON.stringify(o.value),
+      observed_at: o.observed_at,
+    })
+  }
+  if (rows.length) await trx.insertInto('traits').values(rows).execute()
+  const email = await trx
+    .selectFrom('identities')
+    .select('value')
+    .where('customer_id', '=', customerId)
+    .where('type', '=', 'email')
+    .orderBy('first_seen_at')
+    .executeTakeFirst()
+  const seen = await trx
+    .selectFrom('events')
+    .select((eb) => [eb.fn.min('occurred_at').as('first'), eb.fn.max('occurred_at').as('last')])
+    .where('customer_id', '=', customerId)
+    .executeTakeFirst()
+  await trx
+    .updateTable('customers')
+    .set({
+      display_name: displayNameFrom(current) ?? email?.value ?? null,
+      ...(seen?.first ? { first_seen_at: seen.first as Date, last_seen_at: seen.last as Date } : {}),
+      updated_at: new Date(),
+    })
+    .where('id', '=', customerId)
+    .execute()
+}

@@ -1,0 +1,707 @@
+import { randomUUID } from 'node:crypto'
+import type { Database } from '@rapport/db'
+import {
+  displayNameFrom,
+  type Identifier,
+  identityKey,
+  planResolution,
+  type TraitObservation,
+  traitWins,
+  usableIdentifiers,
+  winningObservation,
+} from '@rapport/domain'
+import type { Envelope } from '@rapport/plugin-sdk'
+import { sql, type Transaction } from 'kysely'
+import type { IngestionSettings } from './workspace-settings.repository.js'
+
+type Trx = Transaction<Database>
+
+export interface InboxItem {
+  id: string
+  sourceId: string | null
+  envelope: Envelope
+}
+
+export interface BatchOutcome {
+  customersCreated: number
+  merges: number
+  conflicts: number
+}
+
+const nameTraits = ['name', 'firstName', 'lastName', 'first_name', 'last_name']
+
+/**
+ * Applies one workspace's envelopes, in order, in the caller's transaction: resolves identities
+ * (merging where the rules allow, recording why or why not), then writes identities, traits with
+ * provenance, records, the timeline and feedback with a handful of set-based statements. Replaying
+ * the same batch after a crash gives the same result, because the inbox rows are marked done in the
+ * same transaction.
+ */
+export async function applyBatch(
+  trx: Trx,
+  workspaceId: string,
+  items: InboxItem[],
+  settings: IngestionSettings,
+): Promise<BatchOutcome> {
+  const graph = await loadGraph(trx, workspaceId, items, settings)
+  const writes = new Writes()
+
+  for (const item of items) {
+    const identifiers = usableIdentifiers(item.envelope.identifiers, settings.identity)
+    if (identifiers.length === 0 && item.envelope.type !== 'record') continue
+    const plan = planResolution({
+      identifiers,
+      ownerOf: (key) => graph.ownerOf(key),
+      profile: (id) => ({ id, identities: graph.identitiesOf(id) }),
+      settings: settings.identity,
+    })
+    const occurredAt = new Date(item.envelope.occurredAt)
+    const context = { sourceId: item.sourceId, messageId: item.envelope.messageId }
+
+    let customerId: string
+    let profileId: string
+    if (plan.target.kind === 'existing') {
+      customerId = plan.target.id
+      profileId = (plan.matchedBy && graph.originOf(identityKey(plan.matchedBy))) ?? customerId
+    } else {
+      customerId = randomUUID()
+      profileId = customerId
+      graph.addProfile(customerId)
+      writes.newCustomers.set(customerId, { firstSeen: occurredAt, lastSeen: occurredAt })
+    }
+    for (const merge of plan.merges) {
+      // A merge into a profile this envelope creates names it '' in the plan: it has its id only now.
+      const into = merge.into || customerId
+      graph.merge(merge.from, into)
+      writes.merges.push({ ...merge, into, ...context })
+    }
+    for (const identifier of plan.attach) {
+      graph.attach(identifier, customerId, profileId)
+      writes.identities.push({ identifier, customerId, profileId, occurredAt, ...context })
+    }
+    for (const conflict of plan.conflicts) writes.conflicts.push({ ...conflict, ...context })
+    writes.touch(customerId, occurredAt)
+    writes.content(item.envelope, { customerId, profileId, occurredAt, ...context })
+  }
+
+  // Rows written for a profile that a later envelope of this batch merged away follow it.
+  writes.resolve((id) => graph.root(id))
+  await writes.flush(trx, workspaceId, settings)
+  return {
+    customersCreated: writes.newCustomers.size,
+    merges: writes.merges.length,
+    conflicts: writes.conflicts.length,
+  }
+}
+
+/** The identity graph of the customers this batch touches, loaded once and kept current in memory. */
+class Graph {
+  private readonly owner = new Map<string, string>()
+  private readonly origin = new Map<string, string>()
+  private readonly identities = new Map<string, Identifier[]>()
+  private readonly mergedInto = new Map<string, string>()
+
+  load(rows: { type: string; value: string; customer_id: string; profile_id: string }[]) {
+    for (const row of rows) {
+      const key = identityKey(row)
+      if (this.owner.has(key)) continue
+      this.owner.set(key, row.customer_id)
+      this.origin.set(key, row.profile_id)
+      const list = this.identities.get(row.customer_id) ?? []
+      list.push({ type: row.type, value: row.value })
+      this.identities.set(row.customer_id, list)
+    }
+  }
+
+  root(id: string): string {
+    let current = id
+    for (let next = this.mergedInto.get(current); next; next = this.mergedInto.get(current)) current = next
+    return current
+  }
+
+  ownerOf(key: string): string | undefined {
+    const owner = this.owner.get(key)
+    return owner && this.root(owner)
+  }
+
+  originOf(key: string): string | undefined {
+    return this.origin.get(key)
+  }
+
+  identitiesOf(id: string): Identifier[] {
+    return this.identities.get(id) ?? []
+  }
+
+  addProfile(id: string) {
+    this.identities.set(id, [])
+  }
+
+  attach(identifier: Identifier, customerId: string, profileId: string) {
+    const key = identityKey(identifier)
+    this.owner.set(key, customerId)
+    this.origin.set(key, profileId)
+    this.identities.get(customerId)?.push(identifier)
+  }
+
+  merge(from: string, into: string) {
+    this.mergedInto.set(from, into)
+    this.identities.set(into, [...this.identitiesOf(into), ...this.identitiesOf(from)])
+    this.identities.delete(from)
+  }
+
+  /** Customers whose identities this graph loaded (roots before the batch). */
+  customers(): string[] {
+    return [...this.identities.keys()]
+  }
+}
+
+async function loadGraph(
+  trx: Trx,
+  workspaceId: string,
+  items: InboxItem[],
+  settings: IngestionSettings,
+): Promise<Graph> {
+  const graph = new Graph()
+  const wanted = new Map<string, Identifier>()
+  for (const item of items) {
+    for (const identifier of usableIdentifiers(item.envelope.identifiers, settings.identity)) {
+      wanted.set(identityKey(identifier), identifier)
+    }
+  }
+  if (wanted.size === 0) return graph
+  const list = [...wanted.values()]
+  const owners = await trx
+    .selectFrom('identities')
+    .select(['type', 'value', 'customer_id', 'profile_id'])
+    .where('workspace_id', '=', workspaceId)
+    .where(
+      sql<boolean>`(type, value) in (select * from unnest(${sql.val(list.map((i) => i.type))}::text[], ${sql.val(list.map((i) => i.value))}::text[]))`,
+    )
+    .execute()
+  graph.load(owners)
+  const customers = [...new Set(owners.map((o) => o.customer_id))]
+  if (customers.length) {
+    // Every identity of the matched customers: the limits count them all.
+    const all = await trx
+      .selectFrom('identities')
+      .select(['type', 'value', 'customer_id', 'profile_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('customer_id', 'in', customers)
+      .execute()
+    graph.load(all)
+  }
+  return graph
+}
+
+interface RowContext {
+  customerId: string
+  profileId: string
+  sourceId: string | null
+  messageId: string
+  occurredAt: Date
+}
+
+/** Everything a batch writes, gathered first so that each table gets one statement. */
+class Writes {
+  newCustomers = new Map<string, { firstSeen: Date; lastSeen: Date }>()
+  touched = new Map<string, { firstSeen: Date; lastSeen: Date }>()
+  merges: { from: string; into: string; via: Identifier; sourceId: string | null; messageId: string }[] = []
+  identities: ({ identifier: Identifier } & RowContext)[] = []
+  conflicts: {
+    identifier: Identifier
+    profileIds: string[]
+    reason: string
+    sourceId: string | null
+    messageId: string
+  }[] = []
+  observations: ({ key: string; value: unknown } & RowContext)[] = []
+  records = new Map<string, { envelope: Extract<Envelope, { type: 'record' }> } & RowContext>()
+  events: ({
+    kind: string
+    name: string
+    channel?: string | undefined
+    stage?: string | undefined
+    properties: unknown
+  } & RowContext)[] = []
+  feedback: ({ envelope: Extract<Envelope, { type: 'feedback' }> } & RowContext)[] = []
+
+  touch(customerId: string, at: Date) {
+    const seen = this.touched.get(customerId)
+    if (!seen) this.touched.set(customerId, { firstSeen: at, lastSeen: at })
+    else {
+      if (at < seen.firstSeen) seen.firstSeen = at
+      if (at > seen.lastSeen) seen.lastSeen = at
+    }
+  }
+
+  content(envelope: Envelope, row: RowContext) {
+    switch (envelope.type) {
+      case 'identify':
+        for (const [key, value] of Object.entries(envelope.traits)) {
+          if (value !== undefined) this.observations.push({ key, value, ...row })
+        }
+        this.events.push({
+          kind: 'identify',
+          name: 'Profile updated',
+          properties: { traits: envelope.traits },
+          ...row,
+        })
+        return
+      case 'track':
+        this.events.push({
+          kind: 'track',
+          name: envelope.event,
+          channel: envelope.channel,
+          stage: envelope.stage,
+          properties: envelope.properties,
+          ...row,
+        })
+        return
+      case 'record': {
+        const { object } = envelope
+        this.records.set(`${row.sourceId ?? 'none'}|${object.type}|${object.externalId}`, {
+          envelope,
+          ...row,
+        })
+        this.events.push({
+          kind: 'record',
+          name: envelope.event ?? recordEventName(envelope),
+          channel: envelope.channel,
+          stage: envelope.stage,
+          properties: {
+            recordType: object.type,
+            externalId: object.externalId,
+            action: envelope.action,
+            status: object.status ?? null,
+            title: object.title ?? null,
+            amount: object.amount ?? null,
+            currency: object.currency ?? null,
+          },
+          ...row,
+        })
+        return
+      }
+      case 'feedback':
+        this.feedback.push({ envelope, ...row })
+        this.events.push({
+          kind: 'feedback',
+          name: feedbackEventName(envelope),
+          channel: envelope.channel,
+          properties: {
+            metric: envelope.metric ?? null,
+            score: envelope.score ?? null,
+            text: envelope.text ?? null,
+          },
+          ...row,
+        })
+    }
+  }
+
+  resolve(root: (id: string) => string) {
+    for (const row of [
+      ...this.identities,
+      ...this.observations,
+      ...this.records.values(),
+      ...this.events,
+      ...this.feedback,
+    ]) {
+      row.customerId = root(row.customerId)
+    }
+    const touched = new Map<string, { firstSeen: Date; lastSeen: Date }>()
+    for (const [id, seen] of this.touched) {
+      const r = root(id)
+      const current = touched.get(r)
+      touched.set(
+        r,
+        current
+          ? {
+              firstSeen: min(current.firstSeen, seen.firstSeen),
+              lastSeen: max(current.lastSeen, seen.lastSeen),
+            }
+          : { ...seen },
+      )
+    }
+    this.touched = touched
+    for (const merge of this.merges) merge.into = root(merge.into)
+  }
+
+  async flush(trx: Trx, workspaceId: string, settings: IngestionSettings) {
+    const ws = { workspace_id: workspaceId }
+    if (this.newCustomers.size) {
+      await trx
+        .insertInto('customers')
+        .values(
+          [...this.newCustomers].map(([id, seen]) => ({
+            id,
+            ...ws,
+            first_seen_at: seen.firstSeen,
+            last_seen_at: seen.lastSeen,
+            updated_at: new Date(),
+          })),
+        )
+        .execute()
+    }
+    const merged = await this.applyMerges(trx, workspaceId)
+
+    if (this.identities.length) {
+      await trx
+        .insertInto('identities')
+        .values(
+          this.identities.map((r) => ({
+            ...ws,
+            type: r.identifier.type,
+            value: r.identifier.value,
+            customer_id: r.customerId,
+            profile_id: r.profileId,
+            source_id: r.sourceId,
+            message_id: r.messageId,
+            first_seen_at: r.occurredAt,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['workspace_id', 'type', 'value']).doNothing())
+        .execute()
+    }
+    if (this.observations.length) {
+      await trx
+        .insertInto('trait_observations')
+        .values(
+          this.observations.map((r) => ({
+            ...ws,
+            ...owned(r),
+            key: r.key,
+            value: JSON.stringify(r.value),
+            observed_at: r.occurredAt,
+          })),
+        )
+        .execute()
+    }
+    await this.updateTraits(trx, workspaceId, settings, merged)
+    await this.upsertRecords(trx, workspaceId)
+    if (this.events.length) {
+      await trx
+        .insertInto('events')
+        .values(
+          this.events.map((r) => ({
+            ...ws,
+            ...owned(r),
+            kind: r.kind as 'track',
+            name: r.name,
+            channel: r.channel ?? null,
+            stage: r.stage ?? null,
+            occurred_at: r.occurredAt,
+            properties: JSON.stringify(r.properties ?? {}),
+          })),
+        )
+        .execute()
+    }
+    if (this.feedback.length) {
+      await trx
+        .insertInto('feedback')
+        .values(
+          this.feedback.map((r) => ({
+            ...ws,
+            ...owned(r),
+            metric: r.envelope.metric ?? null,
+            score: r.envelope.score ?? null,
+            text: r.envelope.text ?? null,
+            question: r.envelope.question ?? null,
+            channel: r.envelope.channel ?? null,
+            occurred_at: r.occurredAt,
+            properties: JSON.stringify(r.envelope.properties),
+          })),
+        )
+        .execute()
+    }
+    if (this.conflicts.length) {
+      await trx
+        .insertInto('merge_conflicts')
+        .values(
+          this.conflicts.map((c) => ({
+            ...ws,
+            customer_ids: c.profileIds,
+            identifier_type: c.identifier.type,
+            identifier_value: c.identifier.value,
+            reason: c.reason,
+            source_id: c.sourceId,
+            message_id: c.messageId,
+          })),
+        )
+        .execute()
+    }
+    await this.updateCustomers(trx, workspaceId)
+  }
+
+  /** Moves every row of each merged-away profile to its survivor, and records why. */
+  private async applyMerges(trx: Trx, workspaceId: string): Promise<Set<string>> {
+    const survivors = new Set<string>()
+    if (!this.merges.length) return survivors
+    const from = this.merges.map((m) => m.from)
+    const into = this.merges.map((m) => m.into)
+    for (const table of ['identities', 'trait_observations', 'records', 'events', 'feedback'] as const) {
+      await sql`update ${sql.table(table)} t set customer_id = m.survivor
+        from unnest(${sql.val(from)}::uuid[], ${sql.val(into)}::uuid[]) as m(merged, survivor)
+        where t.workspace_id = ${workspaceId} and t.customer_id = m.merged`.execute(trx)
+    }
+    // Current traits of the survivors are recomputed from all observations below.
+    await trx
+      .deleteFrom('traits')
+      .where('workspace_id', '=', workspaceId)
+      .where('customer_id', 'in', [...from, ...into])
+      .execute()
+    for (const merge of this.merges) {
+      await trx
+        .updateTable('customers')
+        .set({ merged_into: merge.into, updated_at: new Date() })
+        .where('id', '=', merge.from)
+        .execute()
+      survivors.add(merge.into)
+    }
+    await trx
+      .insertInto('merges')
+      .values(
+        this.merges.map((m) => ({
+          workspace_id: workspaceId,
+          survivor_id: m.into,
+          merged_id: m.from,
+          identifier_type: m.via.type,
+          identifier_value: m.via.value,
+          source_id: m.sourceId,
+          message_id: m.messageId,
+        })),
+      )
+      .execute()
+    // A survivor's first and last seen cover its merged profiles.
+    await sql`update customers c set
+        first_seen_at = least(c.first_seen_at, m.first_seen),
+        last_seen_at = greatest(c.last_seen_at, m.last_seen)
+      from (select merged_into as id, min(first_seen_at) as first_seen, max(last_seen_at) as last_seen
+            from customers where id in (${sql.join(from)}) group by merged_into) m
+      where c.id = m.id`.execute(trx)
+    return survivors
+  }
+
+  private async updateTraits(
+    trx: Trx,
+    workspaceId: string,
+    settings: IngestionSettings,
+    recompute: Set<string>,
+  ) {
+    const candidates = new Map<
+      string,
+      { customerId: string; key: string; observation: TraitObservation & { profileId: string } }
+    >()
+    const consider = (
+      customerId: string,
+      key: string,
+      observation: TraitObservation & { profileId: string },
+    ) => {
+      const id = `${customerId}|${key}`
+      const current = candidates.get(id)
+      if (!current || traitWins(key, current.observation, observation, settings.traitPriorities)) {
+        candidates.set(id, { customerId, key, observation })
+      }
+    }
+    if (recompute.size) {
+      const all = await trx
+        .selectFrom('trait_observations')
+        .select(['customer_id', 'profile_id', 'key', 'value', 'source_id', 'observed_at', 'message_id'])
+        .where('workspace_id', '=', workspaceId)
+        .where('customer_id', 'in', [...recompute])
+        .execute()
+      const byKey = new Map<string, typeof all>()
+      for (const row of all) {
+        const id = `${row.customer_id}|${row.key}`
+        byKey.set(id, [...(byKey.get(id) ?? []), row])
+      }
+      for (const rows of byKey.values()) {
+        const first = rows[0]!
+        const observations = rows.map((r) => ({
+          value: r.value,
+          sourceId: r.source_id,
+          observedAt: r.observed_at,
+          messageId: r.message_id,
+          profileId: r.profile_id,
+        }))
+        const winner = winningObservation(first.key, observations, settings.traitPriorities) as
+          | (TraitObservation & { profileId: string })
+          | undefined
+        if (winner)
+          candidates.set(`${first.customer_id}|${first.key}`, {
+            customerId: first.customer_id,
+            key: first.key,
+            observation: winner,
+          })
+      }
+    }
+    const fresh = this.observations.filter((o) => !recompute.has(o.customerId))
+    if (fresh.length) {
+      const existing = await trx
+        .selectFrom('traits')
+        .select(['customer_id', 'profile_id', 'key', 'value', 'source_id', 'observed_at', 'message_id'])
+        .where('workspace_id', '=', workspaceId)
+        .where('customer_id', 'in', [...new Set(fresh.map((o) => o.customerId))])
+        .where('key', 'in', [...new Set(fresh.map((o) => o.key))])
+        .execute()
+      for (const row of existing) {
+        candidates.set(`${row.customer_id}|${row.key}`, {
+          customerId: row.customer_id,
+          key: row.key,
+          observation: {
+            value: row.value,
+            sourceId: row.source_id,
+            observedAt: row.observed_at,
+            messageId: row.message_id,
+            profileId: row.profile_id,
+          },
+        })
+      }
+      for (const o of fresh) {
+        consider(o.customerId, o.key, {
+          value: o.value,
+          sourceId: o.sourceId,
+          observedAt: o.occurredAt,
+          messageId: o.messageId,
+          profileId: o.profileId,
+        })
+      }
+    }
+    if (!candidates.size) return
+    await trx
+      .insertInto('traits')
+      .values(
+        [...candidates.values()].map((c) => ({
+          workspace_id: workspaceId,
+          customer_id: c.customerId,
+          profile_id: c.observation.profileId,
+          source_id: c.observation.sourceId,
+          message_id: c.observation.messageId,
+          key: c.key,
+          value: JSON.stringify(c.observation.value),
+          observed_at: c.observation.observedAt,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['customer_id', 'key']).doUpdateSet((eb) => ({
+          value: eb.ref('excluded.value'),
+          profile_id: eb.ref('excluded.profile_id'),
+          source_id: eb.ref('excluded.source_id'),
+          message_id: eb.ref('excluded.message_id'),
+          observed_at: eb.ref('excluded.observed_at'),
+        })),
+      )
+      .execute()
+  }
+
+  /** One row per (source, type, external id): the newest state wins, a delete is a tombstone. */
+  private async upsertRecords(trx: Trx, workspaceId: string) {
+    if (!this.records.size) return
+    await trx
+      .insertInto('records')
+      .values(
+        [...this.records.values()].map((r) => {
+          const o = r.envelope.object
+          return {
+            workspace_id: workspaceId,
+            ...owned(r),
+            source_key: r.sourceId ?? 'none',
+            type: o.type,
+            external_id: o.externalId,
+            status: o.status ?? null,
+            title: o.title ?? null,
+            amount: o.amount ?? null,
+            currency: o.currency ?? null,
+            properties: JSON.stringify(o.properties),
+            occurred_at: r.occurredAt,
+            updated_at: r.occurredAt,
+            deleted_at: r.envelope.action === 'delete' ? r.occurredAt : null,
+          }
+        }),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['workspace_id', 'source_key', 'type', 'external_id'])
+          .doUpdateSet((eb) => ({
+            customer_id: eb.ref('excluded.customer_id'),
+            profile_id: eb.ref('excluded.profile_id'),
+            message_id: eb.ref('excluded.message_id'),
+            status: sql`coalesce(excluded.status, records.status)`,
+            title: sql`coalesce(excluded.title, records.title)`,
+            amount: sql`coalesce(excluded.amount, records.amount)`,
+            currency: sql`coalesce(excluded.currency, records.currency)`,
+            properties: sql`records.properties || excluded.properties`,
+            updated_at: eb.ref('excluded.updated_at'),
+            deleted_at: eb.ref('excluded.deleted_at'),
+          }))
+          .where(sql<boolean>`excluded.updated_at >= records.updated_at`),
+      )
+      .execute()
+  }
+
+  /** First and last seen, and the display name from the winning name traits or an e-mail. */
+  private async updateCustomers(trx: Trx, workspaceId: string) {
+    if (!this.touched.size) return
+    const ids = [...this.touched.keys()]
+    const traits = await trx
+      .selectFrom('traits')
+      .select(['customer_id', 'key', 'value'])
+      .where('workspace_id', '=', workspaceId)
+      .where('customer_id', 'in', ids)
+      .where('key', 'in', nameTraits)
+      .execute()
+    const emails = await trx
+      .selectFrom('identities')
+      .select(['customer_id', 'value'])
+      .where('workspace_id', '=', workspaceId)
+      .where('customer_id', 'in', ids)
+      .where('type', '=', 'email')
+      .orderBy('first_seen_at')
+      .execute()
+    const names = new Map<string, Record<string, unknown>>()
+    for (const t of traits) names.set(t.customer_id, { ...names.get(t.customer_id), [t.key]: t.value })
+    const firstEmail = new Map<string, string>()
+    for (const e of emails) if (!firstEmail.has(e.customer_id)) firstEmail.set(e.customer_id, e.value)
+    const rows = ids.map((id) => {
+      const seen = this.touched.get(id)!
+      return {
+        id,
+        first: seen.firstSeen,
+        last: seen.lastSeen,
+        name: displayNameFrom(names.get(id) ?? {}) ?? firstEmail.get(id) ?? null,
+      }
+    })
+    await sql`update customers c set
+        first_seen_at = least(c.first_seen_at, u.first_seen),
+        last_seen_at = greatest(c.last_seen_at, u.last_seen),
+        display_name = coalesce(u.name, c.display_name),
+        updated_at = now()
+      from unnest(${sql.val(rows.map((r) => r.id))}::uuid[], ${sql.val(rows.map((r) => r.first.toISOString()))}::timestamptz[],
+                  ${sql.val(rows.map((r) => r.last.toISOString()))}::timestamptz[], ${sql.val(rows.map((r) => r.name))}::text[])
+        as u(id, first_seen, last_seen, name)
+      where c.id = u.id and c.workspace_id = ${workspaceId}`.execute(trx)
+  }
+}
+
+function owned(r: RowContext) {
+  return {
+    customer_id: r.customerId,
+    profile_id: r.profileId,
+    source_id: r.sourceId,
+    message_id: r.messageId,
+  }
+}
+
+const min = (a: Date, b: Date) => (a < b ? a : b)
+const max = (a: Date, b: Date) => (a > b ? a : b)
+
+function recordEventName(envelope: Extract<Envelope, { type: 'record' }>): string {
+  const type = envelope.object.type.replace(/-/g, ' ')
+  const label = type.charAt(0).toUpperCase() + type.slice(1)
+  if (envelope.action === 'delete') return `${label} deleted`
+  return envelope.object.status ? `${label} ${envelope.object.status}` : `${label} updated`
+}
+
+function feedbackEventName(envelope: Extract<Envelope, { type: 'feedback' }>): string {
+  if (envelope.metric && envelope.score !== undefined)
+    return `${envelope.metric.toUpperCase()} ${envelope.score}`
+  return 'Feedback'
+}

@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto'
+import { type IdentitySettings, identityKey, usableIdentifiers } from '@rapport/domain'
+import type { Envelope } from '@rapport/plugin-sdk'
+import type { Db } from '../database/database.js'
+
+/** Workers share the inbox by partition; one customer's events always land in the same one. */
+export const inboxPartitions = 16
+
+export interface AppendResult {
+  accepted: number
+  duplicates: number
+  suppressed: number
+}
+
+export function hashIdentityKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex')
+}
+
+function partitionOf(workspaceId: string, key: string): number {
+  return createHash('md5').update(`${workspaceId}|${key}`).digest().readUInt16BE(0) % inboxPartitions
+}
+
+/**
+ * Appends validated envelopes in one statement, deduplicated on (workspace, messageId). Envelopes
+ * naming an erased and suppressed person are dropped here. The caller answers (HTTP 200, checkpoint)
+ * only after this commits.
+ */
+export async function appendToInbox(
+  db: Db,
+  workspaceId: string,
+  sourceId: string | null,
+  envelopes: Envelope[],
+  identity: IdentitySettings,
+): Promise<AppendResult> {
+  if (envelopes.length === 0) return { accepted: 0, duplicates: 0, suppressed: 0 }
+  const keyed = envelopes.map((envelope) => ({
+    envelope,
+    keys: usableIdentifiers(envelope.identifiers, identity).map(identityKey),
+  }))
+  const suppressed = await suppressedHashes(
+    db,
+    workspaceId,
+    keyed.flatMap((k) => k.keys),
+  )
+  const kept = suppressed.size
+    ? keyed.filter((k) => !k.keys.some((key) => suppressed.has(hashIdentityKey(key))))
+    : keyed
+  if (kept.length === 0) return { accepted: 0, duplicates: 0, suppressed: envelopes.length }
+  const inserted = await db
+    .insertInto('inbox')
+    .values(
+      kept.map(({ envelope, keys }) => ({
+        workspace_id: workspaceId,
+        message_id: envelope.messageId,
+        source_id: sourceId,
+        partition: partitionOf(workspaceId, keys[0] ?? envelope.messageId),
+        envelope: JSON.stringify(envelope),
+        identity_keys: keys,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
+    .returning('id')
+    .execute()
+  return {
+    accepted: inserted.length,
+    duplicates: kept.length - inserted.length,
+    suppressed: envelopes.length - kept.length,
+  }
+}
+
+async function suppressedHashes(db: Db, workspaceId: string, keys: string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set()
+  const rows = await db
+    .selectFrom('suppressions')
+    .select('identity_hash')
+    .where('workspace_id', '=', workspaceId)
+    .where('identity_hash', 'in', [...new Set(keys)].map(hashIdentityKey))
+    .execute()
+  return new Set(rows.map((r) => r.identity_hash))
+}

@@ -1,0 +1,119 @@
+import { Controller, Delete, Get, Inject, Param, Post, Query } from '@nestjs/common'
+import { ApiBearerAuth, ApiCookieAuth } from '@nestjs/swagger'
+import { deadLetterPageSchema, ingestionHealthSchema, pageQuerySchema } from '@rapport/api-client'
+import { type Kysely, sql } from 'kysely'
+import type { z } from 'zod'
+import { recordAudit } from '../audit/audit.repository.js'
+import { Caller, type Origin, type Principal, RequestOrigin, Requires } from '../auth/principal.js'
+import { DB } from '../database/database.js'
+import { Endpoint } from '../http/openapi.js'
+import { conflict, notFound } from '../http/problem.js'
+import { valid } from '../http/validation.js'
+import { findDeadLetter, listDeadLetters } from './dead-letters.repository.js'
+import { IngestionService } from './ingestion.service.js'
+
+@Controller('api/v1')
+@ApiCookieAuth()
+@ApiBearerAuth()
+export class IngestionController {
+  constructor(
+    @Inject(DB) private readonly db: Kysely<any>,
+    @Inject(IngestionService) private readonly ingestion: IngestionService,
+  ) {}
+
+  @Get('ingestion/health')
+  @Requires('sources:read')
+  @Endpoint({
+    tag: 'ingestion',
+    summary: 'Inbox backlog and lag, throughput, dead letters',
+    response: ingestionHealthSchema,
+    errors: [403],
+  })
+  async health(@Caller() caller: Principal) {
+    const ws = caller.workspaceId
+    const { rows } = await sql<{
+      backlog: string
+      oldest: Date | null
+      processed: string
+      accepted: string
+      dead: string
+    }>`select
+        (select count(*) from inbox where workspace_id = ${ws} and processed_at is null) as backlog,
+        (select min(received_at) from inbox where workspace_id = ${ws} and processed_at is null) as oldest,
+        (select count(*) from inbox where workspace_id = ${ws} and processed_at > now() - interval '1 minute') as processed,
+        (select count(*) from inbox where workspace_id = ${ws} and received_at > now() - interval '1 minute') as accepted,
+        (select count(*) from dead_letters where workspace_id = ${ws}) as dead`.execute(this.db)
+    const row = rows[0]!
+    const oldest = row.oldest ? new Date(row.oldest) : null
+    return {
+      backlog: Number(row.backlog),
+      oldestPendingAt: oldest?.toISOString() ?? null,
+      lagSeconds: oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0,
+      processedLastMinute: Number(row.processed),
+      acceptedLastMinute: Number(row.accepted),
+      deadLetters: Number(row.dead),
+    }
+  }
+
+  @Get('dead-letters')
+  @Requires('sources:read')
+  @Endpoint({
+    tag: 'ingestion',
+    summary: 'Envelopes that failed or were refused, with the reason',
+    query: pageQuerySchema,
+    response: deadLetterPageSchema,
+    errors: [403],
+  })
+  list(@Caller() caller: Principal, @Query(valid(pageQuerySchema)) page: z.infer<typeof pageQuerySchema>) {
+    return listDeadLetters(this.db, caller.workspaceId, page)
+  }
+
+  @Post('dead-letters/:id/retry')
+  @Requires('sources:write')
+  @Endpoint({
+    tag: 'ingestion',
+    summary: 'Put a failed envelope back in the inbox',
+    status: 204,
+    errors: [403, 404, 409],
+  })
+  async retry(@Caller() caller: Principal, @Param('id') id: string, @RequestOrigin() origin: Origin) {
+    const letter = await findDeadLetter(this.db, caller.workspaceId, id)
+    if (!letter) throw notFound('dead letter')
+    if (!letter.inbox_id)
+      throw conflict(
+        'this call was refused as invalid; it cannot be retried: fix the sender, then discard it',
+      )
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('inbox')
+        .set({ processed_at: null, attempts: 0, last_error: null })
+        .where('id', '=', letter.inbox_id)
+        .execute()
+      await trx.deleteFrom('dead_letters').where('id', '=', letter.id).execute()
+      await recordAudit(trx, caller.workspaceId, caller, origin, {
+        action: 'dead_letter.retried',
+        targetType: 'dead_letter',
+        targetId: letter.id,
+        details: { messageId: letter.message_id },
+      })
+    })
+    this.ingestion.wake()
+  }
+
+  @Delete('dead-letters/:id')
+  @Requires('sources:write')
+  @Endpoint({ tag: 'ingestion', summary: 'Discard a dead letter', status: 204, errors: [403, 404] })
+  async discard(@Caller() caller: Principal, @Param('id') id: string, @RequestOrigin() origin: Origin) {
+    const letter = await findDeadLetter(this.db, caller.workspaceId, id)
+    if (!letter) throw notFound('dead letter')
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('dead_letters').where('id', '=', letter.id).execute()
+      await recordAudit(trx, caller.workspaceId, caller, origin, {
+        action: 'dead_letter.discarded',
+        targetType: 'dead_letter',
+        targetId: letter.id,
+        details: { messageId: letter.message_id, reason: letter.reason },
+      })
+    })
+  }
+}

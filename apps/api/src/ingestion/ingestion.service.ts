@@ -1,0 +1,83 @@
+import { Inject, Injectable } from '@nestjs/common'
+import { type Envelope, envelopeSchema } from '@rapport/plugin-sdk'
+import type { Kysely } from 'kysely'
+import { DB, type Db } from '../database/database.js'
+import type { FieldError } from '../http/problem.js'
+import { type AppendResult, appendToInbox } from './inbox.repository.js'
+import { InboxProcessor, PROCESSOR } from './processor.js'
+import { type IngestionSettings, ingestionSettings } from './workspace-settings.repository.js'
+
+export interface InvalidEnvelope {
+  index: number
+  messageId: string | null
+  errors: FieldError[]
+}
+
+export interface IngestResult extends AppendResult {
+  invalid: InvalidEnvelope[]
+}
+
+const settingsTtlMs = 5_000
+
+/** The one way in: validate envelopes, append them to the inbox, wake the processor. */
+@Injectable()
+export class IngestionService {
+  private readonly settings = new Map<string, { at: number; value: IngestionSettings }>()
+
+  constructor(
+    @Inject(DB) private readonly db: Kysely<any>,
+    @Inject(PROCESSOR) private readonly processor: InboxProcessor,
+  ) {}
+
+  validate(inputs: unknown[]): { valid: Envelope[]; invalid: InvalidEnvelope[] } {
+    const valid: Envelope[] = []
+    const invalid: InvalidEnvelope[] = []
+    inputs.forEach((input, index) => {
+      const parsed = envelopeSchema.safeParse(input)
+      if (parsed.success) valid.push(parsed.data)
+      else {
+        const messageId = (input as { messageId?: unknown })?.messageId
+        invalid.push({
+          index,
+          messageId: typeof messageId === 'string' ? messageId : null,
+          errors: parsed.error.issues.map((i) => ({
+            path: i.path.map(String).join('.'),
+            message: i.message,
+          })),
+        })
+      }
+    })
+    return { valid, invalid }
+  }
+
+  /** Appends in `db` (a transaction, when a checkpoint must commit with the envelopes). */
+  async append(
+    workspaceId: string,
+    sourceId: string | null,
+    envelopes: Envelope[],
+    db: Db = this.db,
+  ): Promise<AppendResult> {
+    const settings = await this.settingsOf(workspaceId, db)
+    return appendToInbox(db, workspaceId, sourceId, envelopes, settings.identity)
+  }
+
+  async ingest(workspaceId: string, sourceId: string | null, inputs: unknown[]): Promise<IngestResult> {
+    const { valid, invalid } = this.validate(inputs)
+    const result = await this.append(workspaceId, sourceId, valid)
+    if (result.accepted) this.processor.wake()
+    return { ...result, invalid }
+  }
+
+  wake(): void {
+    this.processor.wake()
+  }
+
+  /** Read through `db`: inside a transaction on the embedded database, the only connection is the transaction's. */
+  async settingsOf(workspaceId: string, db: Db = this.db): Promise<IngestionSettings> {
+    const cached = this.settings.get(workspaceId)
+    if (cached && Date.now() - cached.at < settingsTtlMs) return cached.value
+    const value = await ingestionSettings(db, workspaceId)
+    this.settings.set(workspaceId, { at: Date.now(), value })
+    return value
+  }
+}

@@ -1,0 +1,198 @@
+import type { Database } from '@rapport/db'
+import type { Envelope } from '@rapport/plugin-sdk'
+import { type Kysely, sql } from 'kysely'
+import type { Logger } from 'pino'
+import { applyBatch, type InboxItem } from './apply-batch.js'
+import { ingestionSettings } from './workspace-settings.repository.js'
+
+export const maxAttempts = 3
+const lockBase = 7_214_100
+
+interface ClaimedRow {
+  id: string
+  workspace_id: string
+  source_id: string | null
+  envelope: unknown
+  attempts: number
+}
+
+/**
+ * Drains the inbox partition by partition. A partition is held by one worker at a time (advisory
+ * lock) and read in id order, so one customer's events apply in the order they arrived. A batch that
+ * fails is retried envelope by envelope; an envelope that keeps failing goes to the dead letters.
+ */
+export class InboxProcessor {
+  private timer: NodeJS.Timeout | undefined
+  private running: Promise<void> | undefined
+  private again = false
+  private stopped = false
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly logger: Logger,
+    private readonly batchSize = 500,
+  ) {}
+
+  /** Polls as a safety net; `wake()` after each intake makes processing near real time. */
+  start(pollMs = 1000): void {
+    this.timer = setInterval(() => this.wake(), pollMs)
+    this.timer.unref()
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    clearInterval(this.timer)
+    await this.running
+  }
+
+  wake(): void {
+    if (this.stopped) return
+    if (this.running) {
+      this.again = true
+      return
+    }
+    this.running = this.drain()
+      .then(() => undefined)
+      .catch((error) => this.logger.error({ err: error }, 'inbox processing failed'))
+      .finally(() => {
+        this.running = undefined
+        if (this.again) {
+          this.again = false
+          this.wake()
+        }
+      })
+  }
+
+  /**
+   * Resolves once nothing is pending, whoever processes it (this call, the background loop or
+   * another process): for tests, benchmarks and shutdown.
+   */
+  async settled(): Promise<void> {
+    for (;;) {
+      await this.running
+      await this.drain()
+      const pending = await sql<{
+        n: string
+      }>`select count(*) as n from inbox where processed_at is null`.execute(this.db)
+      if (Number(pending.rows[0]?.n ?? 0) === 0) return
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+
+  /** Processes until nothing is pending that this worker can claim; returns how many it handled. */
+  async drain(): Promise<number> {
+    let handled = 0
+    for (;;) {
+      const partitions = await sql<{
+        partition: number
+      }>`select distinct partition from inbox where processed_at is null`.execute(this.db)
+      if (!partitions.rows.length || this.stopped) return handled
+      let progress = 0
+      for (const { partition } of partitions.rows) progress += await this.processPartition(partition)
+      handled += progress
+      if (progress === 0) return handled
+    }
+  }
+
+  private async processPartition(partition: number): Promise<number> {
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const rows = await this.claim(trx, partition)
+        if (!rows.length) return 0
+        await this.apply(trx, rows)
+        return rows.length
+      })
+    } catch (error) {
+      this.logger.warn({ err: error, partition }, 'inbox batch failed; retrying envelope by envelope')
+      return this.processOneByOne(partition)
+    }
+  }
+
+  private async claim(trx: Kysely<Database>, partition: number): Promise<ClaimedRow[]> {
+    const lock = await sql<{
+      locked: boolean
+    }>`select pg_try_advisory_xact_lock(${lockBase + partition}) as locked`.execute(trx)
+    if (!lock.rows[0]?.locked) return []
+    const rows = await sql<ClaimedRow>`select id, workspace_id, source_id, envelope, attempts from inbox
+      where partition = ${partition} and processed_at is null
+      order by id limit ${this.batchSize} for update skip locked`.execute(trx)
+    return rows.rows
+  }
+
+  private async apply(trx: Kysely<Database>, rows: ClaimedRow[]): Promise<void> {
+    const byWorkspace = new Map<string, InboxItem[]>()
+    for (const row of rows) {
+      const items = byWorkspace.get(row.workspace_id) ?? []
+      items.push({ id: String(row.id), sourceId: row.source_id, envelope: row.envelope as Envelope })
+      byWorkspace.set(row.workspace_id, items)
+    }
+    for (const [workspaceId, items] of byWorkspace) {
+      await applyBatch(trx as any, workspaceId, items, await ingestionSettings(trx, workspaceId))
+    }
+    await trx
+      .updateTable('inbox')
+      .set({ processed_at: new Date() })
+      .where(
+        'id',
+        'in',
+        rows.map((r) => String(r.id)),
+      )
+      .execute()
+  }
+
+  private async processOneByOne(partition: number): Promise<number> {
+    const pending = await this.db
+      .selectFrom('inbox')
+      .select(['id'])
+      .where('partition', '=', partition)
+      .where('processed_at', 'is', null)
+      .orderBy('id')
+      .limit(this.batchSize)
+      .execute()
+    for (const { id } of pending) {
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          const rows = await sql<ClaimedRow>`select id, workspace_id, source_id, envelope, attempts from inbox
+            where id = ${id} and processed_at is null for update skip locked`.execute(trx)
+          if (rows.rows.length) await this.apply(trx, rows.rows)
+        })
+      } catch (error) {
+        await this.recordFailure(id, error)
+      }
+    }
+    return pending.length
+  }
+
+  private async recordFailure(id: string, error: unknown): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error)
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('inbox')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: reason }))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst()
+      if (!row || row.attempts < maxAttempts) return
+      await trx
+        .insertInto('dead_letters')
+        .values({
+          workspace_id: row.workspace_id,
+          inbox_id: row.id,
+          message_id: row.message_id,
+          source_id: row.source_id,
+          envelope: JSON.stringify(row.envelope),
+          identity_keys: row.identity_keys,
+          reason,
+          attempts: row.attempts,
+        })
+        .execute()
+      await trx.updateTable('inbox').set({ processed_at: new Date() }).where('id', '=', id).execute()
+      this.logger.error(
+        { inboxId: id, messageId: row.message_id, workspaceId: row.workspace_id, reason },
+        'envelope dead-lettered',
+      )
+    })
+  }
+}
+
+export const PROCESSOR = Symbol('InboxProcessor')

@@ -1,0 +1,73 @@
+import type { Plugin } from '@rapport/plugin-sdk'
+import { secretKeys } from '@rapport/plugin-sdk'
+import { badRequest } from '../http/problem.js'
+import type { SecretBox } from '../secrets/secret-box.js'
+
+export interface StoredConfig {
+  /** The non-secret part, stored as JSON and returned by the API. */
+  config: Record<string, unknown>
+  /** The secret part, sealed; never returned. */
+  secrets: string | null
+  secretsSet: string[]
+}
+
+/**
+ * Validates a plugin config and splits it into what may be shown and what is sealed. On update,
+ * secret fields left out or empty keep their stored value: forms never receive secrets to send back.
+ */
+export function prepareConfig(
+  plugin: Plugin,
+  box: SecretBox,
+  input: Record<string, unknown>,
+  previous?: Record<string, unknown>,
+  extraSecrets: Record<string, string> = {},
+): StoredConfig {
+  const secretFields = secretKeys(plugin.config)
+  const merged: Record<string, unknown> = { ...(previous ?? {}) }
+  for (const [key, value] of Object.entries(input)) {
+    if (
+      secretFields.includes(key) &&
+      (value === undefined || value === '' || value === null) &&
+      previous?.[key]
+    )
+      continue
+    merged[key] = value
+  }
+  const parsed = plugin.config.safeParse(merged)
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((i) => ({
+      path: ['config', ...i.path.map(String)].join('.'),
+      message: i.message,
+    }))
+    throw badRequest(
+      `invalid config for ${plugin.name}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+      errors,
+    )
+  }
+  const config: Record<string, unknown> = {}
+  const secrets: Record<string, unknown> = { ...extraSecrets }
+  for (const [key, value] of Object.entries(parsed.data as Record<string, unknown>)) {
+    if (secretFields.includes(key)) {
+      if (value !== undefined) secrets[key] = value
+    } else config[key] = value
+  }
+  const secretsSet = Object.keys(secrets).filter((k) => secretFields.includes(k))
+  return { config, secrets: Object.keys(secrets).length ? box.seal(secrets) : null, secretsSet }
+}
+
+/** The full config a plugin runs with: shown part plus opened secrets. */
+export function fullConfig(
+  row: { config: unknown; secrets: string | null },
+  box: SecretBox,
+): Record<string, unknown> {
+  return {
+    ...((row.config ?? {}) as Record<string, unknown>),
+    ...(row.secrets ? box.open<Record<string, unknown>>(row.secrets) : {}),
+  }
+}
+
+export function secretValues(plugin: Plugin, config: Record<string, unknown>): string[] {
+  return [...secretKeys(plugin.config), 'writeKey']
+    .map((k) => config[k])
+    .filter((v): v is string => typeof v === 'string' && v.length > 0)
+}

@@ -1,0 +1,273 @@
+import { Inject, Injectable } from '@nestjs/common'
+import type {
+  CheckResultView,
+  CreatedSource,
+  createSourceSchema,
+  PluginView,
+  SourceView,
+  UpdateSourceInput,
+} from '@rapport/api-client'
+import {
+  configJsonSchema,
+  createPluginContext,
+  createRedactor,
+  type Plugin,
+  PluginError,
+  secretKeys,
+} from '@rapport/plugin-sdk'
+import { type Kysely, sql } from 'kysely'
+import type { Logger } from 'pino'
+import { z } from 'zod'
+import { recordAudit } from '../audit/audit.repository.js'
+import type { Origin, Principal } from '../auth/principal.js'
+import { randomSecret, sha256 } from '../auth/secrets.js'
+import { DB } from '../database/database.js'
+import { badRequest, notFound } from '../http/problem.js'
+import { LOGGER } from '../logging/logger.js'
+import { PLUGINS, type PluginRegistry } from '../plugins/plugin-registry.js'
+import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
+import { fullConfig, prepareConfig, secretValues } from './source-config.js'
+import { sourceStateStore } from './source-state.repository.js'
+import { findSource, lastRuns, listSources, type SourceRow, toSourceView } from './sources.repository.js'
+
+export const writeKeyPrefix = 'wk_'
+const checkTimeoutMs = 30_000
+
+@Injectable()
+export class SourcesService {
+  constructor(
+    @Inject(DB) private readonly db: Kysely<any>,
+    @Inject(PLUGINS) private readonly plugins: PluginRegistry,
+    @Inject(SECRET_BOX) private readonly box: SecretBox,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  catalog(): PluginView[] {
+    return this.plugins.all().map((plugin) => ({
+      id: plugin.id,
+      name: plugin.name,
+      version: plugin.version,
+      categories: [...plugin.categories],
+      description: plugin.description ?? null,
+      configSchema: configJsonSchema(plugin.config),
+      secretFields: secretKeys(plugin.config),
+      streams: Object.entries(plugin.streams ?? {}).map(([name, s]) => ({
+        name,
+        description: s.description ?? null,
+      })),
+      capabilities: {
+        check: Boolean(plugin.check),
+        streams: Boolean(plugin.streams && Object.keys(plugin.streams).length),
+        webhook: Boolean(plugin.webhook),
+        upload: Boolean(plugin.upload),
+        channel: Boolean(plugin.channel),
+        writeKey: plugin.id === 'http',
+      },
+      upload: plugin.upload
+        ? {
+            accept: plugin.upload.accept,
+            optionsSchema: z.toJSONSchema(plugin.upload.options, {
+              io: 'input',
+              unrepresentable: 'any',
+            }) as Record<string, unknown>,
+          }
+        : null,
+    }))
+  }
+
+  async list(workspaceId: string): Promise<SourceView[]> {
+    const rows = await listSources(this.db, workspaceId)
+    const runs = await lastRuns(
+      this.db,
+      rows.map((r) => r.id),
+    )
+    return rows.map((row) => this.view(row, runs.get(row.id)))
+  }
+
+  async get(workspaceId: string, sourceId: string): Promise<SourceView> {
+    const row = await this.row(workspaceId, sourceId)
+    return this.view(row, (await lastRuns(this.db, [row.id])).get(row.id))
+  }
+
+  async row(workspaceId: string, sourceId: string): Promise<NonNullable<SourceRow>> {
+    const row = z.uuid().safeParse(sourceId).success
+      ? await findSource(this.db, workspaceId, sourceId)
+      : undefined
+    if (!row) throw notFound('source')
+    return row
+  }
+
+  pluginOf(row: { plugin_id: string }): Plugin {
+    const plugin = this.plugins.get(row.plugin_id)
+    if (!plugin)
+      throw badRequest(`the plugin ${row.plugin_id} of this source is not installed on this server`)
+    return plugin
+  }
+
+  async create(
+    caller: Principal,
+    input: z.output<typeof createSourceSchema>,
+    origin: Origin,
+  ): Promise<CreatedSource> {
+    const plugin = this.plugins.get(input.pluginId)
+    if (!plugin)
+      throw badRequest(`unknown plugin ${input.pluginId}`, [
+        { path: 'pluginId', message: 'is not an installed plugin' },
+      ])
+    const writeKey = plugin.id === 'http' ? randomSecret(writeKeyPrefix, 24) : null
+    const stored = prepareConfig(plugin, this.box, input.config, undefined, writeKey ? { writeKey } : {})
+    const id = await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('sources')
+        .values({
+          workspace_id: caller.workspaceId,
+          plugin_id: plugin.id,
+          name: input.name,
+          config: JSON.stringify(stored.config),
+          secrets: stored.secrets,
+          write_key_hash: writeKey ? sha256(writeKey) : null,
+          enabled: input.enabled,
+          schedule_minutes: input.scheduleMinutes,
+          next_sync_at: input.scheduleMinutes
+            ? sql<Date>`now() + make_interval(mins => ${input.scheduleMinutes})`
+            : null,
+          created_by: caller.userId,
+          updated_at: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+      await recordAudit(trx, caller.workspaceId, caller, origin, {
+        action: 'source.created',
+        targetType: 'source',
+        targetId: row.id,
+        details: { name: input.name, plugin: plugin.id },
+      })
+      return row.id
+    })
+    return { ...(await this.get(caller.workspaceId, id)), writeKey }
+  }
+
+  async update(
+    caller: Principal,
+    sourceId: string,
+    input: UpdateSourceInput,
+    origin: Origin,
+  ): Promise<SourceView> {
+    const row = await this.row(caller.workspaceId, sourceId)
+    const plugin = this.pluginOf(row)
+    const previous = fullConfig(row, this.box)
+    const { writeKey, ...previousConfig } = previous
+    const stored = input.config
+      ? prepareConfig(
+          plugin,
+          this.box,
+          input.config,
+          previousConfig,
+          typeof writeKey === 'string' ? { writeKey } : {},
+        )
+      : undefined
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('sources')
+        .set({
+          ...(input.name ? { name: input.name } : {}),
+          ...(stored ? { config: JSON.stringify(stored.config), secrets: stored.secrets } : {}),
+          ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+          ...(input.scheduleMinutes !== undefined
+            ? {
+                schedule_minutes: input.scheduleMinutes,
+                next_sync_at: input.scheduleMinutes
+                  ? sql<Date>`now() + make_interval(mins => ${input.scheduleMinutes})`
+                  : null,
+              }
+            : {}),
+          updated_at: new Date(),
+        })
+        .where('id', '=', row.id)
+        .execute()
+      await recordAudit(trx, caller.workspaceId, caller, origin, {
+        action: 'source.updated',
+        targetType: 'source',
+        targetId: row.id,
+        details: {
+          name: input.name ?? row.name,
+          changed: Object.keys(input),
+          ...(input.config ? { configKeys: Object.keys(input.config) } : {}),
+        },
+      })
+    })
+    return this.get(caller.workspaceId, row.id)
+  }
+
+  async remove(caller: Principal, sourceId: string, origin: Origin): Promise<void> {
+    const row = await this.row(caller.workspaceId, sourceId)
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('sources').where('id', '=', row.id).execute()
+      await recordAudit(trx, caller.workspaceId, caller, origin, {
+        action: 'source.deleted',
+        targetType: 'source',
+        targetId: row.id,
+        details: { name: row.name, plugin: row.plugin_id },
+      })
+    })
+  }
+
+  async writeKey(workspaceId: string, sourceId: string): Promise<string> {
+    const row = await this.row(workspaceId, sourceId)
+    const key = fullConfig(row, this.box).writeKey
+    if (typeof key !== 'string') throw notFound('write key (only http sources have one)')
+    return key
+  }
+
+  /** Test connection: the plugin's check, bounded in time, with secrets kept out of the answer. */
+  async check(workspaceId: string, sourceId: string): Promise<CheckResultView> {
+    const row = await this.row(workspaceId, sourceId)
+    const plugin = this.pluginOf(row)
+    if (!plugin.check) return { ok: true, message: `${plugin.name} has nothing to check`, errorKind: null }
+    const config = fullConfig(row, this.box)
+    const secrets = secretValues(plugin, config)
+    const redact = createRedactor(secrets)
+    const abort = new AbortController()
+    const timer = setTimeout(
+      () => abort.abort(new Error(`no answer within ${checkTimeoutMs / 1000} s`)),
+      checkTimeoutMs,
+    )
+    const log = this.logger.child({ workspaceId, sourceId, plugin: plugin.id })
+    try {
+      const ctx = createPluginContext({
+        logger: {
+          debug: (m, f) => log.debug(f ?? {}, m),
+          info: (m, f) => log.info(f ?? {}, m),
+          warn: (m, f) => log.warn(f ?? {}, m),
+          error: (m, f) => log.error(f ?? {}, m),
+        },
+        state: sourceStateStore(this.db, workspaceId, sourceId),
+        secrets,
+        signal: abort.signal,
+      })
+      const aborted = new Promise<never>((_, reject) =>
+        abort.signal.addEventListener('abort', () => reject(abort.signal.reason)),
+      )
+      const result = await Promise.race([plugin.check(ctx, plugin.config.parse(config)), aborted])
+      return { ok: true, message: result?.message ?? 'connected', errorKind: null }
+    } catch (error) {
+      const kind = error instanceof PluginError ? error.kind : 'error'
+      return {
+        ok: false,
+        message: redact(error instanceof Error ? error.message : String(error)),
+        errorKind: kind,
+      }
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  private view(row: NonNullable<SourceRow>, lastRun: Parameters<typeof toSourceView>[3]): SourceView {
+    const plugin = this.plugins.get(row.plugin_id)
+    const secretsSet =
+      plugin && row.secrets
+        ? Object.keys(this.box.open<Record<string, unknown>>(row.secrets)).filter((k) => k !== 'writeKey')
+        : []
+    return toSourceView(row, secretsSet, Boolean(plugin?.webhook), lastRun)
+  }
+}

@@ -1,0 +1,273 @@
+import { Inject, Injectable } from '@nestjs/common'
+import type { SyncRunView } from '@rapport/api-client'
+import { createPluginContext, createRedactor, type Plugin, PluginError } from '@rapport/plugin-sdk'
+import { type Kysely, sql } from 'kysely'
+import type { Logger } from 'pino'
+import { DB } from '../database/database.js'
+import { conflict } from '../http/problem.js'
+import { IngestionService } from '../ingestion/ingestion.service.js'
+import { LOGGER } from '../logging/logger.js'
+import { PLUGINS, type PluginRegistry } from '../plugins/plugin-registry.js'
+import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
+import { fullConfig, secretValues } from './source-config.js'
+import { readCheckpoint, sourceStateStore, writeCheckpoint } from './source-state.repository.js'
+import { findRun, findSource, toSyncRunView } from './sources.repository.js'
+
+/** A run that yields nothing for this long is considered hung and fails (the server goes on). */
+export const defaultStallTimeoutMs = 5 * 60_000
+const maxRecordedFailures = 1000
+
+type Trigger = 'manual' | 'schedule' | 'upload'
+type RunBody = (helpers: RunHelpers) => Promise<void>
+
+interface RunHelpers {
+  plugin: Plugin
+  config: Record<string, unknown>
+  ctx: ReturnType<typeof createPluginContext>
+  /** Validates and appends envelopes (with the checkpoint, in one transaction); counts everything. */
+  deliver(inputs: unknown[], checkpoint?: { stream: string; value: unknown }): Promise<void>
+  progress(value: number): Promise<void>
+  fail(rows: { row?: number; index?: number; reason: string; raw?: unknown }[]): void
+  heartbeat(): void
+}
+
+/**
+ * Runs plugin code for a source and records the run: streams (sync now, schedule) and uploads.
+ * The plugin runs in this process but cannot take it down: errors and stalls fail its own run.
+ */
+@Injectable()
+export class SyncRunner {
+  private readonly active = new Map<string, Promise<void>>()
+  stallTimeoutMs = defaultStallTimeoutMs
+
+  constructor(
+    @Inject(DB) private readonly db: Kysely<any>,
+    @Inject(PLUGINS) private readonly plugins: PluginRegistry,
+    @Inject(SECRET_BOX) private readonly box: SecretBox,
+    @Inject(IngestionService) private readonly ingestion: IngestionService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Starts reading every stream from its checkpoint; answers with the run at once. */
+  startSync(workspaceId: string, sourceId: string, trigger: Trigger): Promise<SyncRunView> {
+    return this.start(workspaceId, sourceId, trigger, async ({ plugin, config, ctx, deliver, heartbeat }) => {
+      for (const [stream, definition] of Object.entries(plugin.streams ?? {})) {
+        const stored = await readCheckpoint(this.db, sourceId, stream)
+        const checkpoint = stored === undefined ? undefined : definition.checkpoint.parse(stored)
+        for await (const batch of definition.read(ctx, { config, checkpoint })) {
+          heartbeat()
+          await deliver(batch.envelopes, { stream, value: definition.checkpoint.parse(batch.checkpoint) })
+        }
+      }
+    })
+  }
+
+  /** Parses an uploaded file through the plugin's upload capability, with progress. */
+  startUpload(
+    workspaceId: string,
+    sourceId: string,
+    content: Buffer,
+    options: unknown,
+  ): Promise<SyncRunView> {
+    return this.start(
+      workspaceId,
+      sourceId,
+      'upload',
+      async ({ plugin, config, ctx, deliver, progress, fail, heartbeat }) => {
+        const upload = plugin.upload!
+        for await (const part of upload.parse(ctx, { config, options, content })) {
+          heartbeat()
+          if (part.failures?.length) fail(part.failures)
+          await deliver(part.envelopes)
+          await progress(part.progress)
+        }
+      },
+    )
+  }
+
+  /** Resolves when the source's current run (if any) has finished: for tests and shutdown. */
+  async settled(sourceId?: string): Promise<void> {
+    await Promise.all(sourceId ? [this.active.get(sourceId)] : [...this.active.values()])
+  }
+
+  private async start(
+    workspaceId: string,
+    sourceId: string,
+    trigger: Trigger,
+    body: RunBody,
+  ): Promise<SyncRunView> {
+    if (this.active.has(sourceId))
+      throw conflict('this source is already running; wait for the run to finish')
+    const source = await findSource(this.db, workspaceId, sourceId)
+    const plugin = source && this.plugins.get(source.plugin_id)
+    if (!source || !plugin) throw conflict('the source or its plugin is missing')
+    const run = await this.db
+      .insertInto('sync_runs')
+      .values({
+        workspace_id: workspaceId,
+        source_id: sourceId,
+        trigger,
+        status: 'running',
+        details: JSON.stringify({}),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const done = this.execute(workspaceId, source, plugin, run.id, body).finally(() =>
+      this.active.delete(sourceId),
+    )
+    this.active.set(sourceId, done)
+    return toSyncRunView((await findRun(this.db, workspaceId, run.id))!)
+  }
+
+  private async execute(
+    workspaceId: string,
+    source: { id: string; config: unknown; secrets: string | null; schedule_minutes: number | null },
+    plugin: Plugin,
+    runId: string,
+    body: RunBody,
+  ) {
+    const counts = { envelopes: 0, batches: 0, failed: 0, duplicates: 0, suppressed: 0 }
+    const failures: unknown[] = []
+    const abort = new AbortController()
+    let config: Record<string, unknown> = {}
+    let redact = (text: string) => text
+    let stallTimer: NodeJS.Timeout | undefined
+    let rejectStall: (error: Error) => void = () => {}
+    const stalled = new Promise<never>((_, reject) => {
+      rejectStall = reject
+    })
+    stalled.catch(() => {})
+    const heartbeat = () => {
+      clearTimeout(stallTimer)
+      stallTimer = setTimeout(() => {
+        const error = new Error(
+          `the plugin made no progress for ${Math.round(this.stallTimeoutMs / 1000)} s and was stopped`,
+        )
+        abort.abort(error)
+        rejectStall(error)
+      }, this.stallTimeoutMs)
+    }
+    const log = this.logger.child({ workspaceId, sourceId: source.id, plugin: plugin.id, runId })
+    try {
+      config = fullConfig(source, this.box)
+      const secrets = secretValues(plugin, config)
+      redact = createRedactor(secrets)
+      const ctx = createPluginContext({
+        logger: pluginLogger(log),
+        state: sourceStateStore(this.db, workspaceId, source.id),
+        secrets,
+        signal: abort.signal,
+      })
+      const deliver: RunHelpers['deliver'] = async (inputs, checkpoint) => {
+        const { valid, invalid } = this.ingestion.validate(inputs)
+        const result = await this.db.transaction().execute(async (trx) => {
+          const appended = await this.ingestion.append(workspaceId, source.id, valid, trx)
+          if (checkpoint)
+            await writeCheckpoint(trx, workspaceId, source.id, checkpoint.stream, checkpoint.value)
+          return appended
+        })
+        counts.batches++
+        counts.envelopes += result.accepted
+        counts.duplicates += result.duplicates
+        counts.suppressed += result.suppressed
+        if (invalid.length) {
+          counts.failed += invalid.length
+          failures.push(...invalid.slice(0, maxRecordedFailures - failures.length))
+        }
+        if (result.accepted) this.ingestion.wake()
+        await this.db
+          .updateTable('sync_runs')
+          .set({ envelopes: counts.envelopes, batches: counts.batches, failed: counts.failed })
+          .where('id', '=', runId)
+          .execute()
+      }
+      const helpers: RunHelpers = {
+        plugin,
+        config,
+        ctx,
+        deliver,
+        heartbeat,
+        progress: async (value) => {
+          await this.db
+            .updateTable('sync_runs')
+            .set({ progress: Math.max(0, Math.min(1, value)) })
+            .where('id', '=', runId)
+            .execute()
+        },
+        fail: (rows) => {
+          counts.failed += rows.length
+          failures.push(...rows.slice(0, Math.max(0, maxRecordedFailures - failures.length)))
+        },
+      }
+      heartbeat()
+      await Promise.race([body(helpers), stalled])
+      await this.finish(runId, 'succeeded', counts, failures, null)
+      log.info(counts, 'sync run succeeded')
+    } catch (error) {
+      abort.abort(error)
+      const kind = error instanceof PluginError ? error.kind : 'error'
+      const message = redact(error instanceof Error ? error.message : String(error))
+      await this.finish(runId, 'failed', counts, failures, { kind, message }).catch((e) =>
+        log.error({ err: e }, 'could not record the failed run'),
+      )
+      log.warn({ ...counts, errorKind: kind, error: message }, 'sync run failed')
+    } finally {
+      clearTimeout(stallTimer)
+      if (source.schedule_minutes) {
+        await this.db
+          .updateTable('sources')
+          .set({ next_sync_at: sql<Date>`now() + make_interval(mins => ${source.schedule_minutes})` })
+          .where('id', '=', source.id)
+          .execute()
+          .catch(() => {})
+      }
+    }
+  }
+
+  private async finish(
+    runId: string,
+    status: 'succeeded' | 'failed',
+    counts: Record<string, number>,
+    failures: unknown[],
+    error: { kind: string; message: string } | null,
+  ) {
+    await this.db
+      .updateTable('sync_runs')
+      .set({
+        status,
+        finished_at: new Date(),
+        envelopes: counts.envelopes,
+        batches: counts.batches,
+        failed: counts.failed,
+        ...(status === 'succeeded' ? { progress: 1 } : {}),
+        error: error?.message ?? null,
+        error_kind: error?.kind ?? null,
+        details: JSON.stringify({ duplicates: counts.duplicates, suppressed: counts.suppressed, failures }),
+      })
+      .where('id', '=', runId)
+      .execute()
+  }
+
+  /** Runs left "running" by a process that died are failed, so they do not block the source. */
+  async failInterrupted(): Promise<void> {
+    await this.db
+      .updateTable('sync_runs')
+      .set({
+        status: 'failed',
+        finished_at: new Date(),
+        error: 'interrupted: the server stopped during the run',
+        error_kind: 'interrupted',
+      })
+      .where('status', '=', 'running')
+      .execute()
+  }
+}
+
+function pluginLogger(log: Logger) {
+  return {
+    debug: (message: string, fields?: Record<string, unknown>) => log.debug(fields ?? {}, message),
+    info: (message: string, fields?: Record<string, unknown>) => log.info(fields ?? {}, message),
+    warn: (message: string, fields?: Record<string, unknown>) => log.warn(fields ?? {}, message),
+    error: (message: string, fields?: Record<string, unknown>) => log.error(fields ?? {}, message),
+  }
+}

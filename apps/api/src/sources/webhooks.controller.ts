@@ -1,0 +1,99 @@
+import { Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common'
+import { ApiExcludeController } from '@nestjs/swagger'
+import { WebhookVerificationError } from '@rapport/plugin-sdk'
+import type { FastifyRequest } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+import { z } from 'zod'
+import { Public } from '../auth/principal.js'
+import { DB } from '../database/database.js'
+import { badRequest, notFound, unauthorized } from '../http/problem.js'
+import { recordRefused } from '../ingestion/dead-letters.repository.js'
+import { IngestionService } from '../ingestion/ingestion.service.js'
+import { LOGGER } from '../logging/logger.js'
+import { PLUGINS, type PluginRegistry } from '../plugins/plugin-registry.js'
+import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
+import { fullConfig } from './source-config.js'
+import { findSourceById } from './sources.repository.js'
+
+/** Vendor webhooks: verified by the source's plugin on the raw body, then parsed into envelopes. */
+@Controller('hooks')
+@Public()
+@ApiExcludeController()
+export class WebhooksController {
+  constructor(
+    @Inject(DB) private readonly db: Kysely<any>,
+    @Inject(PLUGINS) private readonly plugins: PluginRegistry,
+    @Inject(SECRET_BOX) private readonly box: SecretBox,
+    @Inject(IngestionService) private readonly ingestion: IngestionService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @Post(':sourceId')
+  @HttpCode(200)
+  async receive(@Param('sourceId') sourceId: string, @Req() request: FastifyRequest & { rawBody?: Buffer }) {
+    const source = z.uuid().safeParse(sourceId).success ? await findSourceById(this.db, sourceId) : undefined
+    const plugin = source && this.plugins.get(source.plugin_id)
+    if (!source || !plugin?.webhook || !source.enabled) throw notFound('webhook')
+    const rawBody =
+      request.rawBody ??
+      (Buffer.isBuffer(request.body)
+        ? request.body
+        : Buffer.from(typeof request.body === 'string' ? request.body : JSON.stringify(request.body ?? '')))
+    const webhookRequest = {
+      method: request.method,
+      headers: Object.fromEntries(
+        Object.entries(request.headers).map(([k, v]) => [
+          k.toLowerCase(),
+          Array.isArray(v) ? v.join(', ') : String(v ?? ''),
+        ]),
+      ),
+      rawBody,
+      query: request.query as Record<string, string>,
+      receivedAt: new Date(),
+    }
+    const config = plugin.config.parse(fullConfig(source, this.box))
+    const log = this.logger.child({ sourceId: source.id, plugin: plugin.id })
+    try {
+      await plugin.webhook.verify(webhookRequest, config)
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      log.warn({ reason }, 'webhook refused')
+      if (error instanceof WebhookVerificationError)
+        throw unauthorized(`webhook signature refused: ${reason}`)
+      throw badRequest(`webhook refused: ${reason}`)
+    }
+    let inputs: unknown[]
+    try {
+      inputs = await plugin.webhook.parse(webhookRequest, config)
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      await recordRefused(this.db, source.workspace_id, source.id, [
+        {
+          message: safeJson(rawBody),
+          messageId: null,
+          errors: [{ path: '', message: `the plugin could not read the webhook: ${reason}` }],
+        },
+      ])
+      throw badRequest(`the webhook could not be read: ${reason}`)
+    }
+    const result = await this.ingestion.ingest(source.workspace_id, source.id, inputs)
+    if (result.invalid.length) {
+      await recordRefused(
+        this.db,
+        source.workspace_id,
+        source.id,
+        result.invalid.map((i) => ({ message: inputs[i.index], messageId: i.messageId, errors: i.errors })),
+      )
+    }
+    return { accepted: result.accepted, duplicates: result.duplicates, refused: result.invalid.length }
+  }
+}
+
+function safeJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'))
+  } catch {
+    return { raw: raw.toString('utf8').slice(0, 10_000) }
+  }
+}

@@ -1,0 +1,172 @@
+import {
+  AuthenticationError,
+  definePlugin,
+  type EnvelopeInput,
+  secret,
+  signStandardWebhook,
+  TransientError,
+  verifyStandardWebhook,
+} from '@rapport/plugin-sdk'
+import { z } from 'zod'
+
+/**
+ * Small real plugins for the host's tests: a billing system with pages of invoices, one that fails
+ * half-way, one that hangs, and one that receives Standard Webhooks.
+ */
+
+const invoices = [
+  { id: 'in_1', email: 'grace@example.com', amount: 120, status: 'paid', at: '2026-01-05T10:00:00Z' },
+  { id: 'in_2', email: 'grace@example.com', amount: 80, status: 'paid', at: '2026-02-05T10:00:00Z' },
+  { id: 'in_3', email: 'alan@example.com', amount: 50, status: 'open', at: '2026-02-06T10:00:00Z' },
+  {
+    id: 're_1',
+    email: 'grace@example.com',
+    amount: 20,
+    status: 'succeeded',
+    at: '2026-02-07T10:00:00Z',
+    refund: true,
+  },
+]
+
+function invoiceEnvelope(invoice: (typeof invoices)[number]): EnvelopeInput {
+  return {
+    type: 'record',
+    messageId: `test-billing:${invoice.id}:${invoice.status}`,
+    identifiers: [{ type: 'email', value: invoice.email }],
+    occurredAt: invoice.at,
+    action: 'upsert',
+    object: {
+      type: invoice.refund ? 'refund' : 'invoice',
+      externalId: invoice.id,
+      status: invoice.status,
+      amount: invoice.amount,
+      currency: 'EUR',
+      properties: {},
+    },
+  }
+}
+
+export const billingPlugin = definePlugin({
+  id: 'billing-test',
+  name: 'Test billing',
+  version: '1.0.0',
+  sdk: '^1',
+  categories: ['billing'],
+  config: z.object({ account: z.string().min(1), apiKey: secret('The API key') }),
+  async check(_ctx, config) {
+    if (config.apiKey !== 'good-key') throw new AuthenticationError(`the key ${config.apiKey} was refused`)
+    return { message: `connected to ${config.account}` }
+  },
+  streams: {
+    invoices: {
+      checkpoint: z.object({ after: z.number().int() }),
+      async *read(_ctx, { checkpoint }) {
+        let index = checkpoint?.after ?? 0
+        while (index < invoices.length) {
+          const page = invoices.slice(index, index + 2)
+          index += page.length
+          yield { envelopes: page.map(invoiceEnvelope), checkpoint: { after: index } }
+        }
+      },
+    },
+  },
+})
+
+export const failingPlugin = definePlugin({
+  id: 'crm-failing',
+  name: 'Failing CRM',
+  version: '1.0.0',
+  sdk: '^1',
+  categories: ['crm'],
+  config: z.object({ apiKey: secret() }),
+  streams: {
+    contacts: {
+      checkpoint: z.object({ page: z.number() }),
+      async *read(_ctx, { config }) {
+        yield {
+          envelopes: [
+            {
+              type: 'identify',
+              messageId: 'failing-1',
+              identifiers: [{ type: 'email', value: 'kept@example.com' }],
+              occurredAt: '2026-03-01T00:00:00Z',
+              traits: { name: 'Kept' },
+            },
+          ],
+          checkpoint: { page: 1 },
+        }
+        throw new TransientError(`the vendor answered 503 for key ${config.apiKey}`)
+      },
+    },
+  },
+})
+
+export const hangingPlugin = definePlugin({
+  id: 'erp-hanging',
+  name: 'Hanging ERP',
+  version: '1.0.0',
+  sdk: '^1',
+  categories: ['erp'],
+  config: z.object({}),
+  streams: {
+    orders: {
+      checkpoint: z.object({}),
+      async *read(ctx) {
+        await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve))
+      },
+    },
+  },
+})
+
+export const webhookSecret = `whsec_${Buffer.from('a webhook signing secret!').toString('base64')}`
+
+export const webhookPlugin = definePlugin({
+  id: 'support-hooks',
+  name: 'Webhook support desk',
+  version: '1.0.0',
+  sdk: '^1',
+  categories: ['support'],
+  config: z.object({ webhookSecret: secret() }),
+  webhook: {
+    verify(request, config) {
+      verifyStandardWebhook(request, config.webhookSecret)
+    },
+    parse(request) {
+      const body = JSON.parse(request.rawBody.toString('utf8')) as {
+        id: string
+        email: string
+        subject: string
+        at: string
+      }
+      return [
+        {
+          type: 'record',
+          messageId: `support-hooks:${body.id}`,
+          identifiers: [{ type: 'email', value: body.email }],
+          occurredAt: body.at,
+          action: 'upsert',
+          object: {
+            type: 'ticket',
+            externalId: body.id,
+            status: 'open',
+            title: body.subject,
+            properties: {},
+          },
+          event: 'Ticket opened',
+          channel: 'email',
+        },
+      ]
+    },
+  },
+})
+
+export function signedWebhook(body: object, options: { secret?: string; timestamp?: Date } = {}) {
+  const raw = JSON.stringify(body)
+  const headers = signStandardWebhook({
+    id: `msg_${Math.random().toString(36).slice(2)}`,
+    body: raw,
+    secret: options.secret ?? webhookSecret,
+    ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+  })
+  return { raw, headers: { 'content-type': 'application/json', ...headers } }
+}

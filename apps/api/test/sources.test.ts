@@ -1,0 +1,265 @@
+import { describe, expect, test } from 'vitest'
+import { Client, memberWithRole, useTestServer } from './harness.js'
+import {
+  billingPlugin,
+  failingPlugin,
+  hangingPlugin,
+  signedWebhook,
+  webhookPlugin,
+} from './plugins.fixture.js'
+
+const context = useTestServer({ RAPPORT_SYNC_STALL_SECONDS: '1' }, [
+  billingPlugin,
+  failingPlugin,
+  hangingPlugin,
+  webhookPlugin,
+])
+
+async function runToEnd(client: Client, runId: string) {
+  for (;;) {
+    const run = (await client.get(`/api/v1/sync-runs/${runId}`)).body
+    if (run.status !== 'running') return run
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+describe('plugins and sources', () => {
+  test('the catalog lists the installed plugins with their config schema and secret fields', async () => {
+    const { body } = await context.owner.get('/api/v1/plugins')
+    const ids = body.items.map((p: { id: string }) => p.id)
+    expect(ids).toEqual(expect.arrayContaining(['http', 'import-csv', 'billing-test']))
+    const billing = body.items.find((p: { id: string }) => p.id === 'billing-test')
+    expect(billing.secretFields).toEqual(['apiKey'])
+    expect(billing.configSchema.properties.apiKey).toMatchObject({ writeOnly: true, format: 'password' })
+    expect(billing.capabilities).toMatchObject({ check: true, streams: true, webhook: false })
+    const csv = body.items.find((p: { id: string }) => p.id === 'import-csv')
+    expect(csv.upload.accept).toContain('text/csv')
+  })
+
+  test('secrets are encrypted at rest and never returned; bad config is a 400 naming the field', async () => {
+    const bad = await context.owner.post('/api/v1/sources', {
+      pluginId: 'billing-test',
+      name: 'Billing',
+      config: { account: 'acme' },
+    })
+    expect(bad.status).toBe(400)
+    expect(bad.body.errors).toEqual([{ path: 'config.apiKey', message: expect.any(String) }])
+    expect((await context.owner.post('/api/v1/sources', { pluginId: 'nope', name: 'X' })).status).toBe(400)
+
+    const created = await context.owner.post('/api/v1/sources', {
+      pluginId: 'billing-test',
+      name: 'Billing',
+      config: { account: 'acme', apiKey: 'good-key' },
+    })
+    expect(created.status).toBe(201)
+    expect(created.body.config).toEqual({ account: 'acme' })
+    expect(created.body.secretsSet).toEqual(['apiKey'])
+    expect(JSON.stringify(created.body)).not.toContain('good-key')
+    const row = await context.server.database.db
+      .selectFrom('sources')
+      .select(['config', 'secrets'])
+      .where('id', '=', created.body.id)
+      .executeTakeFirstOrThrow()
+    expect(JSON.stringify(row)).not.toContain('good-key')
+    expect(JSON.stringify((await context.owner.get('/api/v1/sources')).body)).not.toContain('good-key')
+
+    // An update without the secret keeps it.
+    const renamed = await context.owner.patch(`/api/v1/sources/${created.body.id}`, {
+      config: { account: 'acme-eu' },
+    })
+    expect(renamed.body.config).toEqual({ account: 'acme-eu' })
+    expect((await context.owner.post(`/api/v1/sources/${created.body.id}/check`)).body).toEqual({
+      ok: true,
+      message: 'connected to acme-eu',
+      errorKind: null,
+    })
+  })
+
+  test('test connection tells a refused key apart, without repeating the key', async () => {
+    const created = await context.owner.post('/api/v1/sources', {
+      pluginId: 'billing-test',
+      name: 'Billing bad',
+      config: { account: 'acme', apiKey: 'wrong-key-123' },
+    })
+    const check = (await context.owner.post(`/api/v1/sources/${created.body.id}/check`)).body
+    expect(check).toMatchObject({ ok: false, errorKind: 'authentication' })
+    expect(check.message).not.toContain('wrong-key-123')
+    expect(check.message).toContain('[redacted]')
+  })
+
+  test('sync now: runs are recorded with counts, resume from their checkpoint, and feed the profile', async () => {
+    const source = (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'billing-test',
+        name: 'Billing sync',
+        config: { account: 'acme', apiKey: 'good-key' },
+      })
+    ).body
+    const started = await context.owner.post(`/api/v1/sources/${source.id}/sync`)
+    expect(started.status).toBe(202)
+    expect(started.body.status).toBe('running')
+    const run = await runToEnd(context.owner, started.body.id)
+    expect(run).toMatchObject({ status: 'succeeded', envelopes: 4, batches: 2, failed: 0, progress: 1 })
+
+    const again = await runToEnd(
+      context.owner,
+      (await context.owner.post(`/api/v1/sources/${source.id}/sync`)).body.id,
+    )
+    expect(again).toMatchObject({ status: 'succeeded', envelopes: 0, batches: 0 })
+    const runs = (await context.owner.get(`/api/v1/sources/${source.id}/runs`)).body.items
+    expect(runs.map((r: { id: string }) => r.id)).toEqual([again.id, run.id])
+
+    await context.server.processor.settled()
+    const grace = (await context.owner.get('/api/v1/customers/lookup?type=email&value=grace@example.com'))
+      .body
+    expect(grace.lifetimeValue).toEqual({ EUR: 180 })
+    expect(grace.records.counts).toEqual({ invoice: 2, refund: 1 })
+    const invoices = (await context.owner.get(`/api/v1/customers/${grace.id}/records?type=invoice`)).body
+      .items
+    expect(invoices.map((r: { externalId: string }) => r.externalId).sort()).toEqual(['in_1', 'in_2'])
+    expect(invoices[0].sourceId).toBe(source.id)
+  })
+
+  test('a plugin that throws fails its own run with the reason (secrets redacted); what it delivered is kept', async () => {
+    const source = (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'crm-failing',
+        name: 'Failing',
+        config: { apiKey: 'sk_live_secret' },
+      })
+    ).body
+    const run = await runToEnd(
+      context.owner,
+      (await context.owner.post(`/api/v1/sources/${source.id}/sync`)).body.id,
+    )
+    expect(run).toMatchObject({ status: 'failed', errorKind: 'transient', envelopes: 1 })
+    expect(run.error).toContain('503')
+    expect(run.error).not.toContain('sk_live_secret')
+    expect(context.server.logs.join('\n')).not.toContain('sk_live_secret')
+    await context.server.processor.settled()
+    expect(
+      (await context.owner.get('/api/v1/customers/lookup?type=email&value=kept@example.com')).status,
+    ).toBe(200)
+    expect((await fetch(`${context.server.url}/healthz`)).status).toBe(200)
+  })
+
+  test('a plugin that hangs fails its run after the stall timeout; a second sync meanwhile is a 409', async () => {
+    const source = (await context.owner.post('/api/v1/sources', { pluginId: 'erp-hanging', name: 'Hanging' }))
+      .body
+    const started = await context.owner.post(`/api/v1/sources/${source.id}/sync`)
+    expect((await context.owner.post(`/api/v1/sources/${source.id}/sync`)).status).toBe(409)
+    const run = await runToEnd(context.owner, started.body.id)
+    expect(run.status).toBe('failed')
+    expect(run.error).toContain('no progress')
+  })
+
+  test('webhooks: a signed request lands on the timeline; tampered, stale or unsigned ones are a 401', async () => {
+    const { webhookSecret } = await import('./plugins.fixture.js')
+    const source = (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'support-hooks',
+        name: 'Desk',
+        config: { webhookSecret },
+      })
+    ).body
+    expect(source.webhookPath).toBe(`/hooks/${source.id}`)
+    const url = `${context.server.url}${source.webhookPath}`
+    const ticket = {
+      id: 'T-1',
+      email: 'desk@example.com',
+      subject: 'Broken invoice',
+      at: '2026-03-03T09:00:00Z',
+    }
+    const good = signedWebhook(ticket)
+    const accepted = await fetch(url, { method: 'POST', headers: good.headers, body: good.raw })
+    expect(accepted.status).toBe(200)
+    expect(await accepted.json()).toMatchObject({ accepted: 1 })
+
+    const tampered = await fetch(url, {
+      method: 'POST',
+      headers: good.headers,
+      body: good.raw.replace('Broken', 'Fine'),
+    })
+    expect(tampered.status).toBe(401)
+    const stale = signedWebhook(ticket, { timestamp: new Date(Date.now() - 3600_000) })
+    expect((await fetch(url, { method: 'POST', headers: stale.headers, body: stale.raw })).status).toBe(401)
+    const wrong = signedWebhook(ticket, {
+      secret: `whsec_${Buffer.from('another secret entirely').toString('base64')}`,
+    })
+    expect((await fetch(url, { method: 'POST', headers: wrong.headers, body: wrong.raw })).status).toBe(401)
+    expect(
+      (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: good.raw }))
+        .status,
+    ).toBe(401)
+    expect(
+      (
+        await fetch(`${context.server.url}/hooks/00000000-0000-4000-8000-000000000000`, {
+          method: 'POST',
+          body: '{}',
+        })
+      ).status,
+    ).toBe(404)
+
+    await context.server.processor.settled()
+    const desk = (await context.owner.get('/api/v1/customers/lookup?type=email&value=desk@example.com')).body
+    const [event] = (await context.owner.get(`/api/v1/customers/${desk.id}/timeline`)).body.items
+    expect(event).toMatchObject({ name: 'Ticket opened', channel: 'email', kind: 'record' })
+  })
+
+  test('a CSV upload imports contacts with progress and reports the rows it could not read', async () => {
+    const source = (
+      await context.owner.post('/api/v1/sources', { pluginId: 'import-csv', name: 'Spreadsheet' })
+    ).body
+    const csv =
+      'Email,Full name,Plan\nada@csv.example,Ada Csv,pro\n,No Email,free\nbob@csv.example,Bob Csv,team\n'
+    const options = {
+      kind: 'contacts',
+      columns: {
+        Email: { to: 'identifier', type: 'email' },
+        'Full name': { to: 'trait', key: 'name' },
+        Plan: { to: 'trait', key: 'plan' },
+      },
+    }
+    const response = await fetch(
+      `${context.server.url}/api/v1/sources/${source.id}/uploads?options=${encodeURIComponent(JSON.stringify(options))}`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'text/csv',
+          cookie: (context.owner as any).cookie,
+          'x-csrf-token': context.owner.csrfToken!,
+        },
+        body: csv,
+      },
+    )
+    expect(response.status).toBe(202)
+    const run = await runToEnd(context.owner, ((await response.json()) as { id: string }).id)
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      trigger: 'upload',
+      envelopes: 2,
+      failed: 1,
+      progress: 1,
+    })
+    expect(run.details.failures[0]).toMatchObject({ row: 3 })
+    await context.server.processor.settled()
+    const ada = (await context.owner.get('/api/v1/customers/lookup?type=email&value=ada@csv.example')).body
+    expect(ada.displayName).toBe('Ada Csv')
+
+    const badOptions = await context.owner.request(
+      'POST',
+      `/api/v1/sources/${source.id}/uploads?options=${encodeURIComponent('{"kind":"planets"}')}`,
+      csv,
+      { 'content-type': 'text/csv' },
+    )
+    expect(badOptions.status).toBe(400)
+  })
+
+  test('who may do what: viewers see nothing of sources; analysts read but do not change', async () => {
+    const viewer = await memberWithRole(context.owner, 'viewer')
+    expect((await viewer.client.get('/api/v1/sources')).status).toBe(403)
+    const analyst = await memberWithRole(context.owner, 'analyst')
+    expect((await analyst.client.get('/api/v1/sources')).status).toBe(200)
+    expect((await analyst.client.post('/api/v1/sources', { pluginId: 'http', name: 'X' })).status).toBe(403)
+  })
+})

@@ -1,0 +1,156 @@
+import { Analytics } from '@segment/analytics-node'
+import { describe, expect, test } from 'vitest'
+import { httpSource, track, useTestServer } from './harness.js'
+
+const context = useTestServer()
+
+describe('the Segment-compatible tracking API', () => {
+  test('the official @segment/analytics-node client, pointed at Rapport, builds one customer', async () => {
+    const { writeKey } = await httpSource(context.owner)
+    const analytics = new Analytics({ writeKey, host: context.server.url, flushAt: 3, flushInterval: 100 })
+    const errors: unknown[] = []
+    analytics.on('error', (error) => errors.push(error))
+    analytics.identify({
+      anonymousId: 'anon-1',
+      traits: { email: 'Ada@Example.com', name: 'Ada Lovelace', plan: 'pro' },
+    })
+    analytics.track({ anonymousId: 'anon-1', event: 'Checkout Started', properties: { total: 42 } })
+    analytics.page({
+      anonymousId: 'anon-1',
+      name: 'Pricing',
+      properties: { url: 'https://example.com/pricing' },
+    })
+    analytics.identify({ userId: 'user-42', anonymousId: 'anon-1', traits: { plan: 'enterprise' } })
+    analytics.group({ userId: 'user-42', groupId: 'acme', traits: { name: 'Acme Inc', employees: 50 } })
+    analytics.alias({ userId: 'user-42', previousId: 'anon-old' })
+    await analytics.closeAndFlush()
+    expect(errors).toEqual([])
+    await context.server.processor.settled()
+
+    const found = await context.owner.get('/api/v1/customers?q=ada')
+    expect(found.body.items).toHaveLength(1)
+    const customer = found.body.items[0]
+    expect(customer).toMatchObject({ displayName: 'Ada Lovelace', email: 'ada@example.com' })
+
+    const profile = (await context.owner.get(`/api/v1/customers/${customer.id}`)).body
+    const identities = profile.identities
+      .map((i: { type: string; value: string }) => `${i.type}:${i.value}`)
+      .sort()
+    expect(identities).toEqual([
+      'anonymousId:anon-1',
+      'anonymousId:anon-old',
+      'email:ada@example.com',
+      'userId:user-42',
+    ])
+    const plan = profile.traits.find((t: { key: string }) => t.key === 'plan')
+    expect(plan.value).toBe('enterprise')
+    expect(plan.sourceId).toBeTruthy()
+    expect(profile.records.counts).toEqual({ company: 1 })
+
+    const timeline = (await context.owner.get(`/api/v1/customers/${customer.id}/timeline`)).body.items
+    const names = timeline.map((e: { name: string }) => e.name)
+    expect(names).toEqual(
+      expect.arrayContaining(['Checkout Started', 'Page Viewed', 'Joined company', 'Profile updated']),
+    )
+    const page = timeline.find((e: { name: string }) => e.name === 'Page Viewed')
+    expect(page).toMatchObject({
+      channel: 'web',
+      properties: { name: 'Pricing', url: 'https://example.com/pricing' },
+    })
+
+    const history = (await context.owner.get(`/api/v1/customers/${customer.id}/traits/plan`)).body.items
+    expect(history.map((h: { value: string }) => h.value)).toEqual(['enterprise', 'pro'])
+  })
+
+  test('a messageId sent twice is stored once', async () => {
+    const { writeKey } = await httpSource(context.owner, 'Dedupe')
+    const call = { userId: 'dup-user', event: 'Clicked', messageId: 'message-dup-1' }
+    const first = await track(context.server.url, writeKey, 'track', call)
+    const second = await track(context.server.url, writeKey, 'track', call)
+    expect(first.body).toMatchObject({ success: true, accepted: 1, duplicates: 0 })
+    expect(second.body).toMatchObject({ success: true, accepted: 0, duplicates: 1 })
+    await context.server.processor.settled()
+    const customer = (await context.owner.get('/api/v1/customers/lookup?type=userId&value=dup-user')).body
+    const timeline = (await context.owner.get(`/api/v1/customers/${customer.id}/timeline`)).body.items
+    expect(timeline.filter((e: { name: string }) => e.name === 'Clicked')).toHaveLength(1)
+  })
+
+  test("the device's clock is corrected with sentAt, as Segment does", async () => {
+    const { writeKey } = await httpSource(context.owner, 'Skewed')
+    // The device clock is a year behind: the event happened 5 s before it was sent.
+    await track(context.server.url, writeKey, 'track', {
+      userId: 'skewed-user',
+      event: 'Opened',
+      timestamp: '2025-01-01T00:00:00.000Z',
+      sentAt: '2025-01-01T00:00:05.000Z',
+    })
+    await context.server.processor.settled()
+    const customer = (await context.owner.get('/api/v1/customers/lookup?type=userId&value=skewed-user')).body
+    const [event] = (await context.owner.get(`/api/v1/customers/${customer.id}/timeline`)).body.items
+    const age = Date.now() - Date.parse(event.occurredAt)
+    expect(age).toBeGreaterThanOrEqual(4000)
+    expect(age).toBeLessThan(120_000)
+  })
+
+  test('bad input: unknown write key, oversized calls, invalid calls; valid ones in a batch still land', async () => {
+    const { writeKey } = await httpSource(context.owner, 'Strict')
+    expect((await track(context.server.url, 'wk_unknown', 'track', { userId: 'u', event: 'E' })).status).toBe(
+      401,
+    )
+    const anonymous = await fetch(`${context.server.url}/v1/track`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    })
+    expect(anonymous.status).toBe(401)
+    expect((await track(context.server.url, writeKey, 'nothing', {})).status).toBe(404)
+
+    const big = await track(context.server.url, writeKey, 'track', {
+      userId: 'u',
+      event: 'Big',
+      properties: { blob: 'x'.repeat(33 * 1024) },
+    })
+    expect(big.status).toBe(400)
+    expect(big.body.detail).toContain('32 KB')
+    const hugeBatch = await track(context.server.url, writeKey, 'batch', {
+      batch: Array.from({ length: 20 }, (_, i) => ({
+        type: 'track',
+        userId: 'u',
+        event: 'E',
+        messageId: `huge-${i}`,
+        properties: { blob: 'x'.repeat(30 * 1024) },
+      })),
+    })
+    expect(hugeBatch.status).toBe(400)
+    expect(hugeBatch.body.detail).toContain('500 KB')
+
+    const noEvent = await track(context.server.url, writeKey, 'track', { userId: 'u' })
+    expect(noEvent.status).toBe(400)
+    expect(noEvent.body.errors[0].path).toBe('event')
+    const nobody = await track(context.server.url, writeKey, 'identify', { traits: { name: 'Nobody' } })
+    expect(nobody.status).toBe(400)
+    expect((await track(context.server.url, writeKey, 'track', '{"userId":')).status).toBe(400)
+
+    const mixed = await track(context.server.url, writeKey, 'batch', {
+      batch: [
+        { type: 'track', userId: 'mixed-user', event: 'Good', messageId: 'mixed-good' },
+        { type: 'track', userId: 'mixed-user', messageId: 'mixed-bad' },
+        { type: 'launch', userId: 'mixed-user', messageId: 'mixed-unknown' },
+      ],
+    })
+    expect(mixed.status).toBe(200)
+    expect(mixed.body.accepted).toBe(1)
+    expect(mixed.body.rejected.map((r: { index: number }) => r.index)).toEqual([1, 2])
+    const dead = (await context.owner.get('/api/v1/dead-letters')).body.items
+    const refused = dead.find((d: { messageId: string }) => d.messageId === 'mixed-bad')
+    expect(refused.reason).toContain('event')
+    expect((await context.owner.post(`/api/v1/dead-letters/${refused.id}/retry`)).status).toBe(409)
+    expect((await context.owner.delete(`/api/v1/dead-letters/${refused.id}`)).status).toBe(204)
+
+    await context.owner.patch(
+      `/api/v1/sources/${(await context.owner.get('/api/v1/sources')).body.items.find((s: { name: string }) => s.name === 'Strict').id}`,
+      { enabled: false },
+    )
+    expect((await track(context.server.url, writeKey, 'track', { userId: 'u', event: 'E' })).status).toBe(403)
+  })
+})

@@ -1,0 +1,98 @@
+/**
+ * Which value of a profile trait is shown when sources disagree. Every observation keeps its
+ * provenance (source, time, message); the winner is chosen by rule, so it can be explained and
+ * recomputed from the observations alone.
+ */
+
+export interface TraitObservation {
+  value: unknown
+  /** The plugin installation (or other source) it came from; null for the tracking API or a person. */
+  sourceId: string | null
+  /** When the source says it was true. */
+  observedAt: Date
+  messageId: string
+}
+
+/** per trait key, the source ids in priority order (first wins) */
+export type TraitPriorities = Record<string, string[]>
+
+/** 0 for the first listed source, 1 for the next, ...; unlisted sources rank after every listed one. */
+function rankOf(key: string, observation: TraitObservation, priorities: TraitPriorities): number {
+  const listed = priorities[key]
+  const index = observation.sourceId === null || !listed ? -1 : listed.indexOf(observation.sourceId)
+  return index === -1 ? Number.POSITIVE_INFINITY : index
+}
+
+function timeOf(observation: TraitObservation): number {
+  const time = observation.observedAt.getTime()
+  // An invalid date is the oldest possible rather than a NaN that breaks every comparison.
+  return Number.isNaN(time) ? Number.NEGATIVE_INFINITY : time
+}
+
+/** Positive when `a` beats `b`, negative when `b` beats `a`, 0 when neither rule decides. */
+function compareObservations(
+  key: string,
+  a: TraitObservation,
+  b: TraitObservation,
+  priorities: TraitPriorities,
+): number {
+  const rankA = rankOf(key, a, priorities)
+  const rankB = rankOf(key, b, priorities)
+  // A listed source beats an unlisted one, and the earlier listed source wins however old its value.
+  if (rankA !== rankB) return rankA < rankB ? 1 : -1
+  // Same rank (the same listed source, or both unlisted): the latest observation wins.
+  return Math.sign(timeOf(a) - timeOf(b))
+}
+
+/**
+ * true if `candidate` should replace `current` for trait `key`: the latest observation wins unless the
+ * per-trait source priority says otherwise (a listed source beats an unlisted one; between listed
+ * sources the earlier in the list wins regardless of time; ties of time: the candidate wins, so a
+ * source that sends the same time twice keeps its newest message).
+ */
+export function traitWins(
+  key: string,
+  current: TraitObservation | undefined,
+  candidate: TraitObservation,
+  priorities: TraitPriorities,
+): boolean {
+  return current === undefined || compareObservations(key, candidate, current, priorities) >= 0
+}
+
+/**
+ * the winning observation among many for one key (order-independent): the rules of `traitWins`, and
+ * where they tie, the greater messageId (a replay in another order must pick the same value).
+ */
+export function winningObservation(
+  key: string,
+  observations: TraitObservation[],
+  priorities: TraitPriorities,
+): TraitObservation | undefined {
+  let winner: TraitObservation | undefined
+  for (const observation of observations) {
+    if (winner === undefined) {
+      winner = observation
+      continue
+    }
+    const order = compareObservations(key, observation, winner, priorities)
+    if (order > 0 || (order === 0 && observation.messageId > winner.messageId)) winner = observation
+  }
+  return winner
+}
+
+function text(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined
+  const trimmed = value.trim()
+  return trimmed === '' ? undefined : trimmed
+}
+
+/** a display name from traits: name, or firstName + lastName (also first_name/last_name), else undefined */
+export function displayNameFrom(traits: Record<string, unknown>): string | undefined {
+  const name = text(traits.name)
+  if (name) return name
+  const parts = [
+    text(traits.firstName) ?? text(traits.first_name),
+    text(traits.lastName) ?? text(traits.last_name),
+  ].filter((part) => part !== undefined)
+  return parts.length > 0 ? parts.join(' ') : undefined
+}

@@ -1,0 +1,79 @@
+import fc from 'fast-check'
+import { describe, expect, test } from 'vitest'
+import { lifetimeValue, lifetimeValueContribution, type ValueRecord } from '../src/index.js'
+import { inTwoOrders } from './in-two-orders.js'
+
+describe('lifetime value', () => {
+  test('a paid invoice adds its amount; other invoices add nothing', () => {
+    expect(
+      lifetimeValueContribution({ type: 'invoice', status: 'paid', amount: 12.5, currency: 'EUR' }),
+    ).toEqual({
+      currency: 'EUR',
+      amount: 12.5,
+    })
+    expect(
+      lifetimeValueContribution({ type: 'invoice', status: 'Paid ', amount: 1, currency: 'eur' }),
+    ).toEqual({
+      currency: 'EUR',
+      amount: 1,
+    })
+    for (const status of ['open', 'draft', 'void', 'uncollectible', null, undefined])
+      expect(
+        lifetimeValueContribution({ type: 'invoice', status, amount: 10, currency: 'EUR' }),
+      ).toBeUndefined()
+  })
+
+  test('a refund takes its amount off unless it failed or was canceled', () => {
+    expect(
+      lifetimeValueContribution({ type: 'refund', status: 'succeeded', amount: 5, currency: 'EUR' }),
+    ).toEqual({
+      currency: 'EUR',
+      amount: -5,
+    })
+    expect(lifetimeValueContribution({ type: 'refund', amount: -5, currency: 'EUR' })?.amount).toBe(-5)
+    for (const status of ['failed', 'canceled', 'cancelled', 'FAILED'])
+      expect(
+        lifetimeValueContribution({ type: 'refund', status, amount: 5, currency: 'EUR' }),
+      ).toBeUndefined()
+  })
+
+  test('deleted records, other types and records without amount or currency add nothing', () => {
+    const paid = { type: 'invoice', status: 'paid', amount: 10, currency: 'EUR' }
+    expect(lifetimeValueContribution({ ...paid, deleted: true })).toBeUndefined()
+    expect(lifetimeValueContribution({ ...paid, type: 'order' })).toBeUndefined()
+    expect(lifetimeValueContribution({ ...paid, type: 'payment' })).toBeUndefined()
+    expect(lifetimeValueContribution({ ...paid, amount: null })).toBeUndefined()
+    expect(lifetimeValueContribution({ ...paid, amount: Number.NaN })).toBeUndefined()
+    expect(lifetimeValueContribution({ ...paid, currency: null })).toBeUndefined()
+  })
+
+  test('totals are kept per currency and rounded to the cent', () => {
+    const records: ValueRecord[] = [
+      { type: 'invoice', status: 'paid', amount: 0.1, currency: 'EUR' },
+      { type: 'invoice', status: 'paid', amount: 0.2, currency: 'EUR' },
+      { type: 'invoice', status: 'paid', amount: 100, currency: 'USD' },
+      { type: 'refund', status: 'succeeded', amount: 100, currency: 'USD' },
+      { type: 'invoice', status: 'open', amount: 50, currency: 'GBP' },
+    ]
+    expect(lifetimeValue(records)).toEqual({ EUR: 0.3, USD: 0 })
+    expect(Object.is(lifetimeValue(records).USD, 0)).toBe(true)
+    expect(lifetimeValue([])).toEqual({})
+  })
+
+  test('the total does not depend on the order of the records', () => {
+    const record = fc.record({
+      type: fc.constantFrom('invoice', 'refund', 'order'),
+      status: fc.constantFrom('paid', 'open', 'succeeded', 'failed', null),
+      amount: fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      currency: fc.constantFrom('EUR', 'USD'),
+      deleted: fc.boolean(),
+    })
+    fc.assert(
+      fc.property(inTwoOrders(fc.array(record, { maxLength: 30 })), ([list, shuffled]) => {
+        const total = lifetimeValue(list)
+        expect(lifetimeValue(shuffled)).toEqual(total)
+        for (const value of Object.values(total)) expect(Math.round(value * 100) / 100).toBe(value)
+      }),
+    )
+  })
+})

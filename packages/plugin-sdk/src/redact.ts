@@ -1,0 +1,60 @@
+import type { PluginLogger } from './plugin.js'
+
+export const redactedMarker = '[redacted]'
+
+/** Replaces every secret in a text with `[redacted]`. */
+export type Redactor = (text: string) => string
+
+/**
+ * A secret can reach a text as written, or encoded into a URL (a query parameter), so each is
+ * replaced in all three forms. Longer forms go first so that a secret containing another one is
+ * replaced whole.
+ */
+export function createRedactor(secrets: Iterable<string | undefined>): Redactor {
+  const forms = new Set<string>()
+  for (const secret of secrets) {
+    if (!secret) continue
+    forms.add(secret)
+    forms.add(encodeURIComponent(secret))
+    forms.add(new URLSearchParams({ s: secret }).toString().slice(2))
+  }
+  const ordered = [...forms].sort((a, b) => b.length - a.length)
+  if (!ordered.length) return (text) => text
+  return (text) => ordered.reduce((result, form) => result.split(form).join(redactedMarker), text)
+}
+
+/** A copy of a value with every string in it redacted: log fields, error details. */
+export function redactDeep(value: unknown, redact: Redactor, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return redact(value)
+  if (value === null || typeof value !== 'object') return value
+  if (seen.has(value)) return '[circular]'
+  seen.add(value)
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact, seen))
+  if (value instanceof Error) {
+    // Loggers print name, message and stack of an error; all three may carry a secret.
+    return { name: value.name, message: redact(value.message), stack: value.stack && redact(value.stack) }
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) {
+    return value // Dates, Buffers, class instances: printed by the logger as they are
+  }
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact, seen)]))
+}
+
+/** A logger that never writes a secret: the message and every string in the fields are redacted. */
+export function redactingLogger(logger: PluginLogger, secrets: Iterable<string | undefined>): PluginLogger {
+  const redact = createRedactor(secrets)
+  const level =
+    (name: keyof PluginLogger) =>
+    (message: string, fields?: Record<string, unknown>): void => {
+      logger[name](redact(message), fields && (redactDeep(fields, redact) as Record<string, unknown>))
+    }
+  return { debug: level('debug'), info: level('info'), warn: level('warn'), error: level('error') }
+}
+
+/** A logger that drops everything: the default where none is given. */
+export const silentLogger: PluginLogger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+}

@@ -1,0 +1,5 @@
+export type { ConformanceScenario, StreamScenario, UploadScenario, WebhookScenario } from './checks.js'
+export * from './collect.js'
+export * from './conformance.js'
+export * from './fixture-server.js'
+export * from './test-context.js'

@@ -1,0 +1,86 @@
+import { describe, expect, test } from 'vitest'
+import {
+  type ConformanceScenario,
+  checkBadCredentials,
+  checkConfigSchema,
+  checkNoSecretsLeaked,
+  checkStreamDeterminism,
+  checkStreamRead,
+  checkStreamRerun,
+  checkWebhookRejected,
+  newEvidence,
+} from '../src/checks.js'
+import { runPluginConformance } from '../src/index.js'
+import { type Fault, samplePlugin, sampleScenario } from './sample-plugin.js'
+
+// The whole suite, generated, on a plugin that does everything right (streams, check, a
+// non-standard webhook signature, an upload).
+runPluginConformance(samplePlugin(), [sampleScenario])
+
+describe('the conformance checks notice a broken plugin', () => {
+  const broken = (fault: Fault) => samplePlugin(fault) as never
+  const scenario = sampleScenario as unknown as ConformanceScenario
+
+  test('a stream that reads everything again from its checkpoint', async () => {
+    await expect(
+      checkStreamRerun(broken('rereads'), scenario, 'responses', {}, newEvidence()),
+    ).rejects.toThrow(/yielded messageIds the first run had/)
+  })
+
+  test('a re-run that yields something older than the first run', async () => {
+    const check = (rerun: 'newer' | 'unseen') =>
+      checkStreamRerun(broken('older-on-rerun'), scenario, 'responses', { rerun }, newEvidence())
+    await expect(check('newer')).rejects.toThrow(
+      /older than the first run's latest \(2026-03-02T12:00:00.000Z\)/,
+    )
+    await expect(check('unseen')).resolves.toBeUndefined()
+  })
+
+  test('messageIds that differ from run to run', async () => {
+    await expect(
+      checkStreamDeterminism(broken('random-ids'), scenario, 'responses', {}, newEvidence()),
+    ).rejects.toThrow(/other messageIds for the same input/)
+  })
+
+  test('an envelope the schema rejects', async () => {
+    await expect(
+      checkStreamRead(broken('invalid-envelope'), scenario, 'responses', {}, newEvidence()),
+    ).rejects.toThrow(/#0 .*: score a nps score is a whole number from 0 to 10/)
+  })
+
+  test('a request no fixture answers, named instead of the retry error it turns into', async () => {
+    await expect(
+      checkStreamRead(broken('unknown-path'), scenario, 'responses', {}, newEvidence()),
+    ).rejects.toThrow('request(s) without a fixture (answered 599):\n  GET /api/v2/responses')
+  })
+
+  test('check() that crashes on bad credentials instead of throwing a typed error', async () => {
+    await expect(checkBadCredentials(broken('untyped-auth-error'), scenario, newEvidence())).rejects.toThrow(
+      'check() with badConfig threw TypeError: oops; it must throw AuthenticationError or ConfigurationError',
+    )
+  })
+
+  test('a webhook verify that accepts anything', async () => {
+    for (const which of ['tampered', 'stale', 'wrong-signature', 'unsigned'] as const) {
+      await expect(
+        checkWebhookRejected(broken('accepts-any-webhook'), scenario, which, newEvidence()),
+      ).rejects.toThrow(`verify accepted a ${which} request`)
+    }
+  })
+
+  test('a secret in an envelope', async () => {
+    const evidence = newEvidence()
+    await checkStreamRead(broken('leaks-key'), scenario, 'responses', {}, evidence)
+    expect(() => checkNoSecretsLeaked(evidence)).toThrow(
+      /config\.apiKey in an envelope or checkpoint: .*"source":"<config\.apiKey>"/,
+    )
+  })
+
+  test('a config field that looks like a secret but is not declared with secret()', async () => {
+    const { z } = await import('zod')
+    const plugin = { ...samplePlugin(), config: z.object({ apiToken: z.string() }) }
+    expect(() => checkConfigSchema(plugin as never)).toThrow(
+      /apiToken looks like a secret: declare it with secret\(\)/,
+    )
+  })
+})
