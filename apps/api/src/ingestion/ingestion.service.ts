@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common'
-import { type Envelope, envelopeSchema } from '@rapport/plugin-sdk'
+import { type Envelope, parseEnvelopes } from '@rapport/plugin-sdk'
 import type { Kysely } from 'kysely'
 import { DB, type Db } from '../database/database.js'
 import type { FieldError } from '../http/problem.js'
@@ -30,24 +30,11 @@ export class IngestionService {
   ) {}
 
   validate(inputs: unknown[]): { valid: Envelope[]; invalid: InvalidEnvelope[] } {
-    const valid: Envelope[] = []
-    const invalid: InvalidEnvelope[] = []
-    inputs.forEach((input, index) => {
-      const parsed = envelopeSchema.safeParse(input)
-      if (parsed.success) valid.push(parsed.data)
-      else {
-        const messageId = (input as { messageId?: unknown })?.messageId
-        invalid.push({
-          index,
-          messageId: typeof messageId === 'string' ? messageId : null,
-          errors: parsed.error.issues.map((i) => ({
-            path: i.path.map(String).join('.'),
-            message: i.message,
-          })),
-        })
-      }
-    })
-    return { valid, invalid }
+    const { valid, invalid } = parseEnvelopes(inputs)
+    return {
+      valid,
+      invalid: invalid.map((i) => ({ index: i.index, messageId: i.messageId ?? null, errors: i.errors })),
+    }
   }
 
   /** Appends in `db` (a transaction, when a checkpoint must commit with the envelopes). */

@@ -7,14 +7,7 @@ import type {
   SourceView,
   UpdateSourceInput,
 } from '@rapport/api-client'
-import {
-  configJsonSchema,
-  createPluginContext,
-  createRedactor,
-  type Plugin,
-  PluginError,
-  secretKeys,
-} from '@rapport/plugin-sdk'
+import { configJsonSchema, createRedactor, type Plugin, PluginError, secretKeys } from '@rapport/plugin-sdk'
 import { type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
 import { z } from 'zod'
@@ -24,10 +17,10 @@ import { randomSecret, sha256 } from '../auth/secrets.js'
 import { DB } from '../database/database.js'
 import { badRequest, notFound } from '../http/problem.js'
 import { LOGGER } from '../logging/logger.js'
+import { pluginContextFor } from '../plugins/plugin-context.js'
 import { PLUGINS, type PluginRegistry } from '../plugins/plugin-registry.js'
 import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
 import { fullConfig, prepareConfig, secretValues } from './source-config.js'
-import { sourceStateStore } from './source-state.repository.js'
 import { findSource, lastRuns, listSources, type SourceRow, toSourceView } from './sources.repository.js'
 
 export const writeKeyPrefix = 'wk_'
@@ -234,17 +227,7 @@ export class SourcesService {
     )
     const log = this.logger.child({ workspaceId, sourceId, plugin: plugin.id })
     try {
-      const ctx = createPluginContext({
-        logger: {
-          debug: (m, f) => log.debug(f ?? {}, m),
-          info: (m, f) => log.info(f ?? {}, m),
-          warn: (m, f) => log.warn(f ?? {}, m),
-          error: (m, f) => log.error(f ?? {}, m),
-        },
-        state: sourceStateStore(this.db, workspaceId, sourceId),
-        secrets,
-        signal: abort.signal,
-      })
+      const ctx = pluginContextFor(this.db, { workspaceId, sourceId }, plugin, secrets, abort.signal, log)
       const aborted = new Promise<never>((_, reject) =>
         abort.signal.addEventListener('abort', () => reject(abort.signal.reason)),
       )

@@ -1,16 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common'
 import type { SyncRunView } from '@rapport/api-client'
-import { createPluginContext, createRedactor, type Plugin, PluginError } from '@rapport/plugin-sdk'
+import { createRedactor, type Plugin, type PluginContext, PluginError } from '@rapport/plugin-sdk'
 import { type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
 import { DB } from '../database/database.js'
 import { conflict } from '../http/problem.js'
 import { IngestionService } from '../ingestion/ingestion.service.js'
 import { LOGGER } from '../logging/logger.js'
+import { pluginContextFor } from '../plugins/plugin-context.js'
 import { PLUGINS, type PluginRegistry } from '../plugins/plugin-registry.js'
 import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
 import { fullConfig, secretValues } from './source-config.js'
-import { readCheckpoint, sourceStateStore, writeCheckpoint } from './source-state.repository.js'
+import { readCheckpoint, writeCheckpoint } from './source-state.repository.js'
 import { findRun, findSource, toSyncRunView } from './sources.repository.js'
 
 /** A run that yields nothing for this long is considered hung and fails (the server goes on). */
@@ -23,7 +24,7 @@ type RunBody = (helpers: RunHelpers) => Promise<void>
 interface RunHelpers {
   plugin: Plugin
   config: Record<string, unknown>
-  ctx: ReturnType<typeof createPluginContext>
+  ctx: PluginContext
   /** Validates and appends envelopes (with the checkpoint, in one transaction); counts everything. */
   deliver(inputs: unknown[], checkpoint?: { stream: string; value: unknown }): Promise<void>
   progress(value: number): Promise<void>
@@ -152,12 +153,14 @@ export class SyncRunner {
       config = fullConfig(source, this.box)
       const secrets = secretValues(plugin, config)
       redact = createRedactor(secrets)
-      const ctx = createPluginContext({
-        logger: pluginLogger(log),
-        state: sourceStateStore(this.db, workspaceId, source.id),
+      const ctx = pluginContextFor(
+        this.db,
+        { workspaceId, sourceId: source.id },
+        plugin,
         secrets,
-        signal: abort.signal,
-      })
+        abort.signal,
+        log,
+      )
       const deliver: RunHelpers['deliver'] = async (inputs, checkpoint) => {
         const { valid, invalid } = this.ingestion.validate(inputs)
         const result = await this.db.transaction().execute(async (trx) => {
@@ -260,14 +263,5 @@ export class SyncRunner {
       })
       .where('status', '=', 'running')
       .execute()
-  }
-}
-
-function pluginLogger(log: Logger) {
-  return {
-    debug: (message: string, fields?: Record<string, unknown>) => log.debug(fields ?? {}, message),
-    info: (message: string, fields?: Record<string, unknown>) => log.info(fields ?? {}, message),
-    warn: (message: string, fields?: Record<string, unknown>) => log.warn(fields ?? {}, message),
-    error: (message: string, fields?: Record<string, unknown>) => log.error(fields ?? {}, message),
   }
 }
