@@ -17,6 +17,7 @@ import { ensureFirstWorkspace } from './bootstrap/first-run.js'
 import { loadConfig } from './config/config.js'
 import { sendProblem } from './http/problem.filter.js'
 import { notFound } from './http/problem.js'
+import { pruneInbox } from './ingestion/inbox.repository.js'
 import { InboxProcessor } from './ingestion/processor.js'
 import { createLogger, NestPinoLogger } from './logging/logger.js'
 import { PluginRegistry } from './plugins/plugin-registry.js'
@@ -96,7 +97,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`
     logger.info({ url, docs: `${url}/api/docs` }, 'Rapport is listening')
 
-    const sweeper = setInterval(() => void deleteExpiredSessions(database.db).catch(() => {}), 3_600_000)
+    const sweeper = setInterval(() => {
+      void deleteExpiredSessions(database.db).catch(() => {})
+      void pruneInbox(database.db, config.inboxRetentionDays).catch((error) =>
+        logger.warn({ err: error }, 'inbox pruning failed'),
+      )
+    }, 3_600_000)
     sweeper.unref()
     return {
       url,

@@ -288,3 +288,71 @@ describe('ingestion health and dead letters', () => {
     expect((await context.owner.delete(`/api/v1/dead-letters/${after[0].id}`)).status).toBe(204)
   })
 })
+
+describe('identity settings per workspace', () => {
+  test('admins change the rules; bad rules are a 400; new data follows the new rules', async () => {
+    const current = (await context.owner.get('/api/v1/settings/ingestion')).body
+    expect(current.identity.rules.find((r: { type: string }) => r.type === 'userId')).toMatchObject({
+      priority: 1,
+      limit: 1,
+    })
+    const bad = await context.owner.request('PUT', '/api/v1/settings/ingestion', {
+      identity: { ...current.identity, blocked: ['(unclosed'] },
+    })
+    expect(bad.status).toBe(400)
+    expect(bad.body.errors[0].path).toMatch(/^identity\.blocked/)
+    const blocked = [...current.identity.blocked, '^shared-inbox@example\\.com$']
+    const saved = await context.owner.request('PUT', '/api/v1/settings/ingestion', {
+      identity: { ...current.identity, blocked },
+    })
+    expect(saved.status).toBe(200)
+    expect(saved.body.identity.blocked).toEqual(blocked)
+
+    const { writeKey } = await httpSource(context.owner, 'Settings site')
+    await send(writeKey, [
+      {
+        type: 'identify',
+        userId: 'team-a',
+        traits: { email: 'shared-inbox@example.com' },
+        messageId: 's-1',
+        timestamp: at(1),
+      },
+      {
+        type: 'identify',
+        userId: 'team-b',
+        traits: { email: 'shared-inbox@example.com' },
+        messageId: 's-2',
+        timestamp: at(2),
+      },
+    ])
+    expect(
+      (await context.owner.get('/api/v1/customers/lookup?type=email&value=shared-inbox@example.com')).status,
+    ).toBe(404)
+    const a = (await context.owner.get('/api/v1/customers/lookup?type=userId&value=team-a')).body
+    expect(a.openConflicts).toBe(0)
+    const viewer = await memberWithRole(context.owner, 'viewer')
+    expect(
+      (await viewer.client.request('PUT', '/api/v1/settings/ingestion', { traitPriorities: {} })).status,
+    ).toBe(403)
+    expect(
+      (await context.owner.get('/api/v1/audit-log?action=settings.ingestion_changed')).body.items,
+    ).toHaveLength(1)
+  })
+})
+
+test('processed envelopes are pruned after the retention window', async () => {
+  const { pruneInbox } = await import('../src/ingestion/inbox.repository.js')
+  const db = context.server.database.db
+  const before = await db
+    .selectFrom('inbox')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow()
+  await db
+    .updateTable('inbox')
+    .set({ processed_at: new Date(Date.now() - 8 * 86_400_000) })
+    .where('processed_at', 'is not', null)
+    .execute()
+  const pruned = await pruneInbox(db, 7)
+  expect(pruned).toBe(Number(before.n))
+  expect(await pruneInbox(db, 7)).toBe(0)
+})

@@ -58,3 +58,60 @@ test('a member of workspace A reaches none of workspace B: every endpoint answer
   const bUsers = (await bBot.get('/api/v1/users')).body.items.map((u: { email: string }) => u.email)
   expect(bUsers).not.toContain('admin-a@example.com')
 })
+
+test('customers, sources, runs and dead letters of workspace B are out of reach from workspace A', async () => {
+  const { httpSource, track, memberWithRole } = await import('./harness.js')
+  const owner = context.owner
+  const adminOfA = await memberWithRole(owner, 'admin', 'admin-a2@example.com')
+  const me = (await owner.get('/api/v1/me')).body
+  const b = (await owner.post('/api/v1/workspaces', { name: 'Workspace B2' })).body
+  await owner.post(`/api/v1/workspaces/${b.id}/switch`)
+  const source = await httpSource(owner, 'B site')
+  await track(context.server.url, source.writeKey, 'batch', {
+    batch: [
+      {
+        type: 'identify',
+        userId: 'b-person',
+        traits: { email: 'b-person@example.com', name: 'B Person' },
+        messageId: 'b2-1',
+      },
+      { type: 'track', userId: 'b-person', messageId: 'b2-bad' },
+    ],
+  })
+  await context.server.processor.settled()
+  const customer = (await owner.get('/api/v1/customers/lookup?type=userId&value=b-person')).body
+  const run = (await owner.post(`/api/v1/sources/${source.id}/check`)).body
+  expect(run.ok).toBe(true)
+  const dead = (await owner.get('/api/v1/dead-letters')).body.items[0]
+  expect(dead).toBeDefined()
+  await owner.post(`/api/v1/workspaces/${me.workspace.id}/switch`)
+
+  const a = adminOfA.client
+  for (const path of [
+    `/api/v1/customers/${customer.id}`,
+    `/api/v1/customers/${customer.id}/timeline`,
+    `/api/v1/customers/${customer.id}/records`,
+    `/api/v1/customers/${customer.id}/merges`,
+    `/api/v1/customers/${customer.id}/traits/name`,
+    '/api/v1/customers/lookup?type=userId&value=b-person',
+    `/api/v1/sources/${source.id}`,
+    `/api/v1/sources/${source.id}/runs`,
+    `/api/v1/sources/${source.id}/write-key`,
+  ]) {
+    expect((await a.get(path)).status, path).toBe(404)
+  }
+  expect((await a.delete(`/api/v1/customers/${customer.id}`)).status).toBe(404)
+  expect((await a.patch(`/api/v1/sources/${source.id}`, { enabled: false })).status).toBe(404)
+  expect((await a.post(`/api/v1/sources/${source.id}/sync`)).status).toBe(404)
+  expect((await a.post(`/api/v1/sources/${source.id}/check`)).status).toBe(404)
+  expect((await a.delete(`/api/v1/sources/${source.id}`)).status).toBe(404)
+  expect((await a.post(`/api/v1/dead-letters/${dead.id}/retry`)).status).toBe(404)
+  expect((await a.delete(`/api/v1/dead-letters/${dead.id}`)).status).toBe(404)
+  expect(JSON.stringify((await a.get('/api/v1/customers?q=b-person')).body.items)).toBe('[]')
+  expect(JSON.stringify((await a.get('/api/v1/sources')).body)).not.toContain(source.id)
+  expect(JSON.stringify((await a.get('/api/v1/dead-letters')).body)).not.toContain('b2-bad')
+  expect((await a.get('/api/v1/ingestion/health')).body.deadLetters).toBe(0)
+  // B's customer is intact.
+  await owner.post(`/api/v1/workspaces/${b.id}/switch`)
+  expect((await owner.get(`/api/v1/customers/${customer.id}`)).body.displayName).toBe('B Person')
+})

@@ -1,3 +1,4 @@
+import { identitySettingsSchema } from '@rapport/domain'
 import { z } from 'zod'
 
 /** Plugins, sources, sync runs and ingestion health: the shapes of /api/v1/plugins, /sources, /dead-letters. */
@@ -136,3 +137,14 @@ export const ingestionHealthSchema = z.object({
   deadLetters: z.number().int(),
 })
 export type IngestionHealth = z.infer<typeof ingestionHealthSchema>
+
+/** Identity rules and trait precedence of a workspace (defaults when never set). */
+export const ingestionSettingsSchema = z.object({
+  identity: identitySettingsSchema,
+  /** Per trait key, the source ids whose values win, first first; otherwise the latest value wins. */
+  traitPriorities: z.record(z.string(), z.array(z.uuid())),
+})
+export type IngestionSettingsView = z.infer<typeof ingestionSettingsSchema>
+export const updateIngestionSettingsSchema = ingestionSettingsSchema
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, { message: 'give identity or traitPriorities' })

@@ -30,6 +30,7 @@ const envSchema = z.object({
   ),
   RAPPORT_PLUGINS: optional(z.string()),
   RAPPORT_WORKER: optional(z.enum(['true', 'false'])).default('true'),
+  RAPPORT_INBOX_RETENTION_DAYS: optional(z.coerce.number().int().min(1).max(3650)).default(7),
   RAPPORT_SYNC_STALL_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)).default(300),
 })
 
@@ -59,6 +60,8 @@ export interface Config {
   worker: boolean
   /** A sync whose plugin yields nothing for this long fails. */
   syncStallSeconds: number
+  /** How long processed envelopes are kept, which is also the messageId dedupe window. */
+  inboxRetentionDays: number
 }
 
 export class ConfigError extends Error {
@@ -91,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       .filter(Boolean),
     worker: e.RAPPORT_WORKER === 'true',
     syncStallSeconds: e.RAPPORT_SYNC_STALL_SECONDS,
+    inboxRetentionDays: e.RAPPORT_INBOX_RETENTION_DAYS,
   }
 }
 

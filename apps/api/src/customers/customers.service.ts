@@ -356,6 +356,7 @@ export class CustomersService {
       })
       return result
     })
+    this.ingestion.forget(ws)
     this.ingestion.wake()
     return result
   }

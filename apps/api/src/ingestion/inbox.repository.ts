@@ -31,6 +31,7 @@ export async function appendToInbox(
   sourceId: string | null,
   envelopes: Envelope[],
   identity: IdentitySettings,
+  checkSuppressions = true,
 ): Promise<AppendResult> {
   if (envelopes.length === 0) return { accepted: 0, duplicates: 0, suppressed: 0 }
   const keyed = envelopes.map((envelope) => ({
@@ -38,6 +39,7 @@ export async function appendToInbox(
     keys: usableIdentifiers(envelope.identifiers, identity).map(identityKey),
   }))
   const suppressed = await suppressedHashes(
+    checkSuppressions,
     db,
     workspaceId,
     keyed.flatMap((k) => k.keys),
@@ -68,8 +70,13 @@ export async function appendToInbox(
   }
 }
 
-async function suppressedHashes(db: Db, workspaceId: string, keys: string[]): Promise<Set<string>> {
-  if (keys.length === 0) return new Set()
+async function suppressedHashes(
+  check: boolean,
+  db: Db,
+  workspaceId: string,
+  keys: string[],
+): Promise<Set<string>> {
+  if (!check || keys.length === 0) return new Set()
   const rows = await db
     .selectFrom('suppressions')
     .select('identity_hash')
@@ -77,4 +84,16 @@ async function suppressedHashes(db: Db, workspaceId: string, keys: string[]): Pr
     .where('identity_hash', 'in', [...new Set(keys)].map(hashIdentityKey))
     .execute()
   return new Set(rows.map((r) => r.identity_hash))
+}
+
+/**
+ * Processed envelopes are kept for the dedupe window (a resend within it is recognised by its
+ * messageId), then deleted. Unprocessed ones are never pruned.
+ */
+export async function pruneInbox(db: Db, retentionDays: number): Promise<number> {
+  const result = await db
+    .deleteFrom('inbox')
+    .where('processed_at', '<', new Date(Date.now() - retentionDays * 86_400_000))
+    .executeTakeFirst()
+  return Number(result.numDeletedRows)
 }

@@ -1,6 +1,12 @@
-import { Controller, Delete, Get, Inject, Param, Post, Query } from '@nestjs/common'
+import { Body, Controller, Delete, Get, Inject, Param, Post, Put, Query } from '@nestjs/common'
 import { ApiBearerAuth, ApiCookieAuth } from '@nestjs/swagger'
-import { deadLetterPageSchema, ingestionHealthSchema, pageQuerySchema } from '@rapport/api-client'
+import {
+  deadLetterPageSchema,
+  ingestionHealthSchema,
+  ingestionSettingsSchema,
+  pageQuerySchema,
+  updateIngestionSettingsSchema,
+} from '@rapport/api-client'
 import { type Kysely, sql } from 'kysely'
 import type { z } from 'zod'
 import { recordAudit } from '../audit/audit.repository.js'
@@ -11,6 +17,7 @@ import { conflict, notFound } from '../http/problem.js'
 import { valid } from '../http/validation.js'
 import { findDeadLetter, listDeadLetters } from './dead-letters.repository.js'
 import { IngestionService } from './ingestion.service.js'
+import { ingestionSettings, saveIngestionSettings } from './workspace-settings.repository.js'
 
 @Controller('api/v1')
 @ApiCookieAuth()
@@ -115,5 +122,45 @@ export class IngestionController {
         details: { messageId: letter.message_id, reason: letter.reason },
       })
     })
+  }
+
+  @Get('settings/ingestion')
+  @Requires('sources:read')
+  @Endpoint({
+    tag: 'ingestion',
+    summary: 'Identity rules (priorities, limits, blocked values) and trait source priorities',
+    response: ingestionSettingsSchema,
+    errors: [403],
+  })
+  async settings(@Caller() caller: Principal) {
+    const { identity, traitPriorities } = await ingestionSettings(this.db, caller.workspaceId)
+    return { identity, traitPriorities }
+  }
+
+  @Put('settings/ingestion')
+  @Requires('sources:write')
+  @Endpoint({
+    tag: 'ingestion',
+    summary: 'Change the identity rules or trait priorities; applies to data processed from now on',
+    body: updateIngestionSettingsSchema,
+    response: ingestionSettingsSchema,
+    errors: [403],
+  })
+  async saveSettings(
+    @Caller() caller: Principal,
+    @Body(valid(updateIngestionSettingsSchema)) input: z.infer<typeof updateIngestionSettingsSchema>,
+    @RequestOrigin() origin: Origin,
+  ) {
+    await this.db.transaction().execute(async (trx) => {
+      await saveIngestionSettings(trx, caller.workspaceId, input)
+      await recordAudit(trx, caller.workspaceId, caller, origin, {
+        action: 'settings.ingestion_changed',
+        targetType: 'workspace',
+        targetId: caller.workspaceId,
+        details: input,
+      })
+    })
+    this.ingestion.forget(caller.workspaceId)
+    return this.settings(caller)
   }
 }

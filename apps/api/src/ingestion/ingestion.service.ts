@@ -45,7 +45,7 @@ export class IngestionService {
     db: Db = this.db,
   ): Promise<AppendResult> {
     const settings = await this.settingsOf(workspaceId, db)
-    return appendToInbox(db, workspaceId, sourceId, envelopes, settings.identity)
+    return appendToInbox(db, workspaceId, sourceId, envelopes, settings.identity, settings.hasSuppressions)
   }
 
   async ingest(workspaceId: string, sourceId: string | null, inputs: unknown[]): Promise<IngestResult> {
@@ -53,6 +53,11 @@ export class IngestionService {
     const result = await this.append(workspaceId, sourceId, valid)
     if (result.accepted) this.processor.wake()
     return { ...result, invalid }
+  }
+
+  /** Settings changed (identity rules, an erase with suppression): read them again at once. */
+  forget(workspaceId: string): void {
+    this.settings.delete(workspaceId)
   }
 
   wake(): void {

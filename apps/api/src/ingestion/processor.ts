@@ -83,38 +83,46 @@ export class InboxProcessor {
   async drain(): Promise<number> {
     let handled = 0
     for (;;) {
-      const partitions = await sql<{
-        partition: number
-      }>`select distinct partition from inbox where processed_at is null`.execute(this.db)
-      if (!partitions.rows.length || this.stopped) return handled
-      let progress = 0
-      for (const { partition } of partitions.rows) progress += await this.processPartition(partition)
+      if (this.stopped) return handled
+      const progress = await this.processBatch()
       handled += progress
       if (progress === 0) return handled
     }
   }
 
-  private async processPartition(partition: number): Promise<number> {
+  /**
+   * One transaction: lock every partition with pending work that no other worker holds, then take
+   * the oldest envelopes of those partitions. Rows stay in id order within each partition, which is
+   * all that per-customer order needs, and batches stay large however the load is spread.
+   */
+  private async processBatch(): Promise<number> {
     try {
       return await this.db.transaction().execute(async (trx) => {
-        const rows = await this.claim(trx, partition)
+        const rows = await this.claim(trx)
         if (!rows.length) return 0
         await this.apply(trx, rows)
         return rows.length
       })
     } catch (error) {
-      this.logger.warn({ err: error, partition }, 'inbox batch failed; retrying envelope by envelope')
-      return this.processOneByOne(partition)
+      this.logger.warn({ err: error }, 'inbox batch failed; retrying envelope by envelope')
+      return this.processOneByOne()
     }
   }
 
-  private async claim(trx: Kysely<Database>, partition: number): Promise<ClaimedRow[]> {
-    const lock = await sql<{
-      locked: boolean
-    }>`select pg_try_advisory_xact_lock(${lockBase + partition}) as locked`.execute(trx)
-    if (!lock.rows[0]?.locked) return []
+  private async claim(trx: Kysely<Database>): Promise<ClaimedRow[]> {
+    const pending = await sql<{
+      partition: number
+    }>`select distinct partition from inbox where processed_at is null`.execute(trx)
+    const locked: number[] = []
+    for (const { partition } of pending.rows) {
+      const lock = await sql<{
+        locked: boolean
+      }>`select pg_try_advisory_xact_lock(${lockBase + partition}) as locked`.execute(trx)
+      if (lock.rows[0]?.locked) locked.push(partition)
+    }
+    if (!locked.length) return []
     const rows = await sql<ClaimedRow>`select id, workspace_id, source_id, envelope, attempts from inbox
-      where partition = ${partition} and processed_at is null
+      where partition = any(${sql.val(locked)}::smallint[]) and processed_at is null
       order by id limit ${this.batchSize} for update skip locked`.execute(trx)
     return rows.rows
   }
@@ -140,11 +148,10 @@ export class InboxProcessor {
       .execute()
   }
 
-  private async processOneByOne(partition: number): Promise<number> {
+  private async processOneByOne(): Promise<number> {
     const pending = await this.db
       .selectFrom('inbox')
       .select(['id'])
-      .where('partition', '=', partition)
       .where('processed_at', 'is', null)
       .orderBy('id')
       .limit(this.batchSize)

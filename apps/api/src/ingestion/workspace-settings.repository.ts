@@ -9,6 +9,8 @@ import type { Db } from '../database/database.js'
 export interface IngestionSettings {
   identity: IdentitySettings
   traitPriorities: TraitPriorities
+  /** Whether anyone was erased with suppression: most workspaces skip the check on every append. */
+  hasSuppressions: boolean
 }
 
 /** The workspace's identity rules and trait priorities, or the defaults. */
@@ -19,9 +21,16 @@ export async function ingestionSettings(db: Db, workspaceId: string): Promise<In
     .where('workspace_id', '=', workspaceId)
     .executeTakeFirst()
   const identity = row?.identity ? identitySettingsSchema.safeParse(row.identity) : undefined
+  const suppression = await db
+    .selectFrom('suppressions')
+    .select('identity_hash')
+    .where('workspace_id', '=', workspaceId)
+    .limit(1)
+    .executeTakeFirst()
   return {
     identity: identity?.success ? identity.data : defaultIdentitySettings,
     traitPriorities: (row?.trait_priorities as TraitPriorities | null) ?? {},
+    hasSuppressions: Boolean(suppression),
   }
 }
 

@@ -1,0 +1,264 @@
+#!/usr/bin/env node
+// `pnpm bench:ingest`: a realistic mix (identify, track, page, group; the same people seen by two
+// sources) sent through /v1/batch with concurrency, against a raw COPY of the same rows into a
+// scratch table on the same database, measured in the same run. Prints ratios, asserts nothing.
+import { randomBytes } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import pg from 'pg'
+import copyStreams from 'pg-copy-streams'
+import { createTestDatabase } from '../../../packages/db/dist/testing.js'
+import { startServer } from '../dist/index.js'
+
+const url = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL
+if (!url) {
+  console.log(
+    'ingestion benchmark skipped: it runs on PostgreSQL; set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test).',
+  )
+  process.exit(0)
+}
+const people = Number(process.env.BENCH_PEOPLE ?? 5000)
+const batchSize = Number(process.env.BENCH_BATCH ?? 100)
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8)
+const email = 'bench-owner@example.com'
+const password = 'bench owner password'
+
+/** Ten calls a person: web (anonymous, then e-mail), app (userId + same e-mail), tracks, a page, a company. */
+function callsFor(i, start) {
+  const at = (n) => new Date(start + i * 1000 + n).toISOString()
+  const anon = `anon-${i}`
+  const user = `user-${i}`
+  const mail = `person${i}@example.com`
+  const web = [
+    {
+      type: 'page',
+      anonymousId: anon,
+      name: 'Home',
+      properties: { url: 'https://example.com/' },
+      timestamp: at(0),
+    },
+    {
+      type: 'identify',
+      anonymousId: anon,
+      traits: { email: mail, name: `Person ${i}`, plan: i % 3 ? 'free' : 'pro' },
+      timestamp: at(1),
+    },
+    {
+      type: 'track',
+      anonymousId: anon,
+      event: 'Viewed Pricing',
+      properties: { plan: 'pro' },
+      timestamp: at(2),
+    },
+    { type: 'track', anonymousId: anon, event: 'Signed Up', properties: {}, timestamp: at(3) },
+  ]
+  const app = [
+    {
+      type: 'identify',
+      userId: user,
+      traits: { email: mail, city: ['Paris', 'Berlin', 'Lisbon'][i % 3] },
+      timestamp: at(4),
+    },
+    { type: 'track', userId: user, event: 'Opened App', properties: { version: '2.1' }, timestamp: at(5) },
+    {
+      type: 'track',
+      userId: user,
+      event: 'Added to Cart',
+      properties: { sku: `sku-${i % 50}`, price: 19.9 },
+      timestamp: at(6),
+    },
+    { type: 'track', userId: user, event: 'Order Completed', properties: { total: 42.5 }, timestamp: at(7) },
+    {
+      type: 'group',
+      userId: user,
+      groupId: `company-${i % 200}`,
+      traits: { name: `Company ${i % 200}` },
+      timestamp: at(8),
+    },
+    {
+      type: 'track',
+      userId: user,
+      event: 'Support Chat Started',
+      properties: { topic: 'billing' },
+      timestamp: at(9),
+    },
+  ]
+  const id = () => randomBytes(12).toString('hex')
+  return {
+    web: web.map((c) => ({ ...c, messageId: id() })),
+    app: app.map((c) => ({ ...c, messageId: id() })),
+  }
+}
+
+function chunks(list, size) {
+  const out = []
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
+  return out
+}
+
+async function pool(items, workers, work) {
+  let next = 0
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (next < items.length) await work(items[next++])
+    }),
+  )
+}
+
+function percentile(sorted, p) {
+  if (!sorted.length) return Number.NaN
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+}
+
+const database = await createTestDatabase()
+const server = await startServer({
+  database,
+  env: {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    RAPPORT_WORKER: process.env.RAPPORT_WORKER ?? 'true',
+    RAPPORT_ADMIN_EMAIL: email,
+    RAPPORT_ADMIN_PASSWORD: password,
+    RAPPORT_SECRET_KEY: 'b'.repeat(64),
+  },
+})
+try {
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  })
+  const me = await login.json()
+  const cookie = login.headers.get('set-cookie').split(';')[0]
+  const headers = { 'content-type': 'application/json', cookie, 'x-csrf-token': me.csrfToken }
+  const source = async (name) =>
+    (
+      await (
+        await fetch(`${server.url}/api/v1/sources`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ pluginId: 'http', name }),
+        })
+      ).json()
+    ).writeKey
+  const keys = { web: await source('Website'), app: await source('Mobile app') }
+  const send = async (key, batch) => {
+    const response = await fetch(`${server.url}/v1/batch`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}`,
+      },
+      body: JSON.stringify({ batch, sentAt: new Date().toISOString() }),
+    })
+    if (response.status !== 200) throw new Error(`batch refused: ${response.status} ${await response.text()}`)
+    await response.arrayBuffer()
+  }
+
+  // Warm-up: a few hundred people already known, whose profiles are read while the load runs.
+  const start = Date.UTC(2026, 0, 1)
+  const warm = Array.from({ length: 200 }, (_, i) => callsFor(people + i, start))
+  for (const part of chunks(
+    warm.flatMap((c) => c.web),
+    batchSize,
+  ))
+    await send(keys.web, part)
+  for (const part of chunks(
+    warm.flatMap((c) => c.app),
+    batchSize,
+  ))
+    await send(keys.app, part)
+  await server.processor.settled()
+  const known = (
+    await (await fetch(`${server.url}/api/v1/customers?limit=200`, { headers })).json()
+  ).items.map((c) => c.id)
+
+  const calls = Array.from({ length: people }, (_, i) => callsFor(i, start))
+  const batches = [
+    ...chunks(
+      calls.flatMap((c) => c.web),
+      batchSize,
+    ).map((b) => [keys.web, b]),
+    ...chunks(
+      calls.flatMap((c) => c.app),
+      batchSize,
+    ).map((b) => [keys.app, b]),
+  ]
+  // Interleave the two sources, as two systems sending at once would.
+  batches.sort((a, b) => (a[1][0].timestamp < b[1][0].timestamp ? -1 : 1))
+  const total = batches.reduce((n, [, b]) => n + b.length, 0)
+
+  let loading = true
+  const latencies = []
+  const reader = (async () => {
+    let i = 0
+    while (loading) {
+      const t = performance.now()
+      const response = await fetch(`${server.url}/api/v1/customers/${known[i++ % known.length]}`, { headers })
+      await response.arrayBuffer()
+      latencies.push(performance.now() - t)
+    }
+  })()
+
+  const t0 = performance.now()
+  await pool(batches, concurrency, ([key, batch]) => send(key, batch))
+  const accepted = performance.now() - t0
+  await server.processor.settled()
+  const processed = performance.now() - t0
+  loading = false
+  await reader
+
+  // Baseline: the same rows (message id + JSON) by COPY into a scratch table, same database.
+  const rows = batches
+    .flatMap(([, b]) => b)
+    .map((c) => `${c.messageId}\t${JSON.stringify(c).replace(/\\/g, '\\\\')}\n`)
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  await client.query('create temp table copy_baseline (message_id text, envelope jsonb)')
+  const c0 = performance.now()
+  await pipeline(Readable.from(rows), client.query(copyStreams.from('copy copy_baseline from stdin')))
+  const copied = performance.now() - c0
+  await client.end()
+
+  const customers = (
+    await database.db
+      .selectFrom('customers')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('merged_into', 'is', null)
+      .executeTakeFirst()
+  ).n
+  const merges = (
+    await database.db
+      .selectFrom('merges')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst()
+  ).n
+  const rate = (ms) => Math.round(total / (ms / 1000))
+  const copyRate = rate(copied)
+  latencies.sort((a, b) => a - b)
+  const line = (label, value, ratio) =>
+    console.log(`${label.padEnd(38)} ${String(value).padStart(10)}${ratio ? `   ${ratio}` : ''}`)
+  console.log(
+    `\ningestion benchmark: ${total} calls from ${people} people over 2 sources, batches of ${batchSize}, ${concurrency} concurrent senders`,
+  )
+  console.log(`database: ${database.location}; ${customers} profiles, ${merges} merges\n`)
+  line('raw COPY (baseline), rows/s', copyRate)
+  line(
+    'accepted (durable), events/s',
+    rate(accepted),
+    `${(rate(accepted) / copyRate).toFixed(3)} x COPY (target >= 0.25)`,
+  )
+  line(
+    'processed end to end, events/s',
+    rate(processed),
+    `${(rate(processed) / copyRate).toFixed(3)} x COPY (target >= 0.08)`,
+  )
+  line('profile read while ingesting, p50 ms', percentile(latencies, 50).toFixed(1))
+  line('profile read while ingesting, p99 ms', percentile(latencies, 99).toFixed(1), '(target <= 25 ms)')
+  line('profile reads measured', latencies.length)
+} finally {
+  await server.close()
+  await database.close()
+}
