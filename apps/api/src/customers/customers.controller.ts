@@ -19,15 +19,9 @@ import { z } from 'zod'
 import { Caller, type Origin, type Principal, RequestOrigin, Requires } from '../auth/principal.js'
 import { DB } from '../database/database.js'
 import { Endpoint } from '../http/openapi.js'
+import { beforeCursor, decodeCursor, toPage } from '../http/pagination.js'
 import { valid } from '../http/validation.js'
-import {
-  decodeCursor,
-  encodeCursor,
-  recordsQuery,
-  searchCustomers,
-  timeline,
-  toRecordView,
-} from './customers.repository.js'
+import { recordsQuery, searchCustomers, timeline, toRecordView } from './customers.repository.js'
 import { CustomersService } from './customers.service.js'
 
 const traitHistorySchema = z.object({
@@ -135,20 +129,9 @@ export class CustomersController {
       .limit(query.limit + 1)
     if (query.type) q = q.where('type', '=', query.type)
     const cursor = decodeCursor(query.cursor)
-    if (cursor)
-      q = q.where((eb) =>
-        eb.or([
-          eb('occurred_at', '<', cursor.at),
-          eb.and([eb('occurred_at', '=', cursor.at), eb('id', '<', cursor.id)]),
-        ]),
-      )
+    if (cursor) q = q.where(beforeCursor(cursor, 'occurred_at', 'id'))
     const rows = await q.execute()
-    const items = rows.slice(0, query.limit).map(toRecordView)
-    const last = items.at(-1)
-    return {
-      items,
-      nextCursor: rows.length > query.limit && last ? encodeCursor(last.occurredAt, last.id) : null,
-    }
+    return toPage(rows.map(toRecordView), query.limit, (last) => [last.occurredAt, last.id])
   }
 
   @Get(':id/traits/:key')

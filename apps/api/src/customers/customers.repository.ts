@@ -2,6 +2,7 @@ import type { CustomerSummary, RecordView, TimelineEntry } from '@rapport/api-cl
 import type { Database } from '@rapport/db'
 import { type Kysely, sql } from 'kysely'
 import type { Db } from '../database/database.js'
+import { beforeCursor, decodeCursor, toPage } from '../http/pagination.js'
 
 /** The profile an id stands for today: itself, or the profile it was (transitively) merged into. */
 export async function resolveCustomer(db: Db, workspaceId: string, id: string): Promise<string | undefined> {
@@ -74,27 +75,16 @@ export async function searchCustomers(
     )
   }
   const cursor = decodeCursor(query.cursor)
-  if (cursor) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('c.last_seen_at', '<', cursor.at),
-        eb.and([eb('c.last_seen_at', '=', cursor.at), eb('c.id', '<', cursor.id)]),
-      ]),
-    )
-  }
+  if (cursor) q = q.where(beforeCursor(cursor, 'c.last_seen_at', 'c.id'))
   const rows = await q.execute()
-  const items = rows.slice(0, query.limit).map((r) => ({
+  const items = rows.map((r) => ({
     id: r.id,
     displayName: r.display_name,
     email: r.email ?? null,
     firstSeenAt: r.first_seen_at.toISOString(),
     lastSeenAt: r.last_seen_at.toISOString(),
   }))
-  const last = items.at(-1)
-  return {
-    items,
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.lastSeenAt, last.id) : null,
-  }
+  return toPage(items, query.limit, (last) => [last.lastSeenAt, last.id])
 }
 
 export async function timeline(
@@ -133,16 +123,9 @@ export async function timeline(
   if (query.stage) q = q.where('stage', '=', query.stage)
   if (query.sourceId) q = q.where('source_id', '=', query.sourceId)
   const cursor = decodeCursor(query.cursor)
-  if (cursor && /^\d+$/.test(cursor.id)) {
-    q = q.where((eb) =>
-      eb.or([
-        eb('occurred_at', '<', cursor.at),
-        eb.and([eb('occurred_at', '=', cursor.at), eb('id', '<', cursor.id)]),
-      ]),
-    )
-  }
+  if (cursor && /^\d+$/.test(cursor.id)) q = q.where(beforeCursor(cursor, 'occurred_at', 'id'))
   const rows = await q.execute()
-  const items = rows.slice(0, query.limit).map((r) => ({
+  const items = rows.map((r) => ({
     id: String(r.id),
     kind: r.kind,
     name: r.name,
@@ -153,11 +136,7 @@ export async function timeline(
     sourceId: r.source_id,
     messageId: r.message_id,
   }))
-  const last = items.at(-1)
-  return {
-    items,
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.occurredAt, last.id) : null,
-  }
+  return toPage(items, query.limit, (last) => [last.occurredAt, last.id])
 }
 
 export function recordsQuery(db: Kysely<Database>, workspaceId: string, customerId: string) {
@@ -202,15 +181,4 @@ export function toRecordView(r: {
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`)
-}
-
-export function encodeCursor(at: string, id: string): string {
-  return Buffer.from(`${at}|${id}`).toString('base64url')
-}
-
-export function decodeCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
-  if (!cursor) return undefined
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|')
-  if (!at || !id || Number.isNaN(Date.parse(at))) return undefined
-  return { at: new Date(at), id }
 }

@@ -1,5 +1,6 @@
 import type { SourceView, SyncRunView } from '@rapport/api-client'
 import type { Db } from '../database/database.js'
+import { beforeCursor, decodeCursor, toPage } from '../http/pagination.js'
 
 export type SourceRow = Awaited<ReturnType<typeof findSource>> & {}
 
@@ -115,21 +116,10 @@ export async function listRuns(
     .orderBy('started_at', 'desc')
     .orderBy('id', 'desc')
     .limit(page.limit + 1)
-  if (page.cursor) {
-    const [at, id] = page.cursor.split('|')
-    if (at && id && !Number.isNaN(Date.parse(at))) {
-      q = q.where((eb) =>
-        eb.or([
-          eb('started_at', '<', new Date(at)),
-          eb.and([eb('started_at', '=', new Date(at)), eb('id', '<', id)]),
-        ]),
-      )
-    }
-  }
+  const cursor = decodeCursor(page.cursor)
+  if (cursor) q = q.where(beforeCursor(cursor, 'started_at', 'id'))
   const rows = await q.execute()
-  const items = rows.slice(0, page.limit).map(toSyncRunView)
-  const last = items.at(-1)
-  return { items, nextCursor: rows.length > page.limit && last ? `${last.startedAt}|${last.id}` : null }
+  return toPage(rows.map(toSyncRunView), page.limit, (last) => [last.startedAt, last.id])
 }
 
 export async function findRun(db: Db, workspaceId: string, runId: string) {
