@@ -12,6 +12,7 @@ import {
 } from '@rapport/domain'
 import type { Envelope } from '@rapport/plugin-sdk'
 import { sql, type Transaction } from 'kysely'
+import { unnestInsert } from '../database/bulk-insert.js'
 import type { IngestionSettings } from './workspace-settings.repository.js'
 
 type Trx = Transaction<Database>
@@ -344,73 +345,83 @@ class Writes {
     const merged = await this.applyMerges(trx, workspaceId)
 
     if (this.identities.length) {
-      await trx
-        .insertInto('identities')
-        .values(
-          this.identities.map((r) => ({
-            ...ws,
-            type: r.identifier.type,
-            value: r.identifier.value,
-            customer_id: r.customerId,
-            profile_id: r.profileId,
-            source_id: r.sourceId,
-            message_id: r.messageId,
-            first_seen_at: r.occurredAt,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['workspace_id', 'type', 'value']).doNothing())
-        .execute()
+      const insert = unnestInsert(
+        'identities',
+        { ...ownedColumns, type: 'text', value: 'text', first_seen_at: 'timestamptz' },
+        this.identities.map((r) => ({
+          ...ws,
+          ...owned(r),
+          type: r.identifier.type,
+          value: r.identifier.value,
+          first_seen_at: r.occurredAt,
+        })),
+      )
+      await sql`${insert} on conflict (workspace_id, type, value) do nothing`.execute(trx)
     }
     if (this.observations.length) {
-      await trx
-        .insertInto('trait_observations')
-        .values(
-          this.observations.map((r) => ({
-            ...ws,
-            ...owned(r),
-            key: r.key,
-            value: JSON.stringify(r.value),
-            observed_at: r.occurredAt,
-          })),
-        )
-        .execute()
+      await unnestInsert(
+        'trait_observations',
+        { ...ownedColumns, key: 'text', value: 'jsonb', observed_at: 'timestamptz' },
+        this.observations.map((r) => ({
+          ...ws,
+          ...owned(r),
+          key: r.key,
+          value: JSON.stringify(r.value),
+          observed_at: r.occurredAt,
+        })),
+      ).execute(trx)
     }
     await this.updateTraits(trx, workspaceId, settings, merged)
     await this.upsertRecords(trx, workspaceId)
     if (this.events.length) {
-      await trx
-        .insertInto('events')
-        .values(
-          this.events.map((r) => ({
-            ...ws,
-            ...owned(r),
-            kind: r.kind as 'track',
-            name: r.name,
-            channel: r.channel ?? null,
-            stage: r.stage ?? null,
-            occurred_at: r.occurredAt,
-            properties: JSON.stringify(r.properties ?? {}),
-          })),
-        )
-        .execute()
+      await unnestInsert(
+        'events',
+        {
+          ...ownedColumns,
+          kind: 'text',
+          name: 'text',
+          channel: 'text',
+          stage: 'text',
+          occurred_at: 'timestamptz',
+          properties: 'jsonb',
+        },
+        this.events.map((r) => ({
+          ...ws,
+          ...owned(r),
+          kind: r.kind,
+          name: r.name,
+          channel: r.channel,
+          stage: r.stage,
+          occurred_at: r.occurredAt,
+          properties: r.properties ?? {},
+        })),
+      ).execute(trx)
     }
     if (this.feedback.length) {
-      await trx
-        .insertInto('feedback')
-        .values(
-          this.feedback.map((r) => ({
-            ...ws,
-            ...owned(r),
-            metric: r.envelope.metric ?? null,
-            score: r.envelope.score ?? null,
-            text: r.envelope.text ?? null,
-            question: r.envelope.question ?? null,
-            channel: r.envelope.channel ?? null,
-            occurred_at: r.occurredAt,
-            properties: JSON.stringify(r.envelope.properties),
-          })),
-        )
-        .execute()
+      await unnestInsert(
+        'feedback',
+        {
+          ...ownedColumns,
+          metric: 'text',
+          score: 'int',
+          text: 'text',
+          question: 'text',
+          channel: 'text',
+          occurred_at: 'timestamptz',
+          properties: 'jsonb',
+        },
+        this.feedback.map((r) => ({
+          ...ws,
+          ...owned(r),
+          metric: r.envelope.metric,
+          score: r.envelope.score,
+          text: r.envelope.text,
+          question: r.envelope.question,
+          channel: r.envelope.channel,
+          occurred_at: r.occurredAt,
+          properties: r.envelope.properties,
+        })),
+      ).execute(trx)
     }
     if (this.conflicts.length) {
       await trx
@@ -680,6 +691,15 @@ class Writes {
       where c.id = u.id and c.workspace_id = ${workspaceId}`.execute(trx)
   }
 }
+
+/** The columns every row about a customer has (see the customer-view migration). */
+const ownedColumns = {
+  workspace_id: 'uuid',
+  customer_id: 'uuid',
+  profile_id: 'uuid',
+  source_id: 'uuid',
+  message_id: 'text',
+} as const
 
 function owned(r: RowContext) {
   return {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
 import { type IdentitySettings, identityKey, usableIdentifiers } from '@rapport/domain'
 import type { Envelope } from '@rapport/plugin-sdk'
+import { sql } from 'kysely'
+import { unnestInsert } from '../database/bulk-insert.js'
 import type { Db } from '../database/database.js'
 
 /** Workers share the inbox by partition; one customer's events always land in the same one. */
@@ -48,21 +50,28 @@ export async function appendToInbox(
     ? keyed.filter((k) => !k.keys.some((key) => suppressed.has(hashIdentityKey(key))))
     : keyed
   if (kept.length === 0) return { accepted: 0, duplicates: 0, suppressed: envelopes.length }
-  const inserted = await db
-    .insertInto('inbox')
-    .values(
-      kept.map(({ envelope, keys }) => ({
-        workspace_id: workspaceId,
-        message_id: envelope.messageId,
-        source_id: sourceId,
-        partition: partitionOf(workspaceId, keys[0] ?? envelope.messageId),
-        envelope: JSON.stringify(envelope),
-        identity_keys: keys,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
-    .returning('id')
-    .execute()
+  const insert = unnestInsert(
+    'inbox',
+    {
+      workspace_id: 'uuid',
+      message_id: 'text',
+      source_id: 'uuid',
+      partition: 'smallint',
+      envelope: 'jsonb',
+      identity_keys: 'text[]',
+    },
+    kept.map(({ envelope, keys }) => ({
+      workspace_id: workspaceId,
+      message_id: envelope.messageId,
+      source_id: sourceId,
+      partition: partitionOf(workspaceId, keys[0] ?? envelope.messageId),
+      envelope,
+      identity_keys: keys,
+    })),
+  )
+  const { rows: inserted } = await sql<{
+    id: string
+  }>`${insert} on conflict (workspace_id, message_id) do nothing returning id`.execute(db)
   return {
     accepted: inserted.length,
     duplicates: kept.length - inserted.length,

@@ -26,6 +26,7 @@ export class InboxProcessor {
   private running: Promise<void> | undefined
   private again = false
   private stopped = false
+  private started = false
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -35,6 +36,7 @@ export class InboxProcessor {
 
   /** Polls as a safety net; `wake()` after each intake makes processing near real time. */
   start(pollMs = 1000): void {
+    this.started = true
     this.timer = setInterval(() => this.wake(), pollMs)
     this.timer.unref()
   }
@@ -45,8 +47,9 @@ export class InboxProcessor {
     await this.running
   }
 
+  /** Only a started processor works in the background; an API-only process leaves the inbox to workers. */
   wake(): void {
-    if (this.stopped) return
+    if (this.stopped || !this.started) return
     if (this.running) {
       this.again = true
       return
