@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { Worker } from 'node:worker_threads'
 import pg from 'pg'
 import copyStreams from 'pg-copy-streams'
 import { createTestDatabase } from '../../../packages/db/dist/testing.js'
@@ -97,24 +98,18 @@ function chunks(list, size) {
   return out
 }
 
-async function pool(items, workers, work) {
-  let next = 0
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      while (next < items.length) await work(items[next++])
-    }),
-  )
-}
-
 function percentile(sorted, p) {
   if (!sorted.length) return Number.NaN
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 }
 
+// A schema of its own, named in the URL, so that the server connects by itself as in production
+// (and processes the inbox on its own thread).
 const database = await createTestDatabase()
+const schema = database.location.match(/schema (\w+)/)?.[1]
 const server = await startServer({
-  database,
   env: {
+    DATABASE_URL: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
@@ -190,25 +185,19 @@ try {
   batches.sort((a, b) => (a[1][0].timestamp < b[1][0].timestamp ? -1 : 1))
   const total = batches.reduce((n, [, b]) => n + b.length, 0)
 
-  let loading = true
-  const latencies = []
-  const reader = (async () => {
-    let i = 0
-    while (loading) {
-      const t = performance.now()
-      const response = await fetch(`${server.url}/api/v1/customers/${known[i++ % known.length]}`, { headers })
-      await response.arrayBuffer()
-      latencies.push(performance.now() - t)
-    }
-  })()
-
+  const load = new Worker(new URL('./load.mjs', import.meta.url), {
+    workerData: { url: server.url, batches, concurrency, profiles: known, headers },
+  })
   const t0 = performance.now()
-  await pool(batches, concurrency, ([key, batch]) => send(key, batch))
-  const accepted = performance.now() - t0
+  const { acceptedMs: accepted } = await new Promise((resolve, reject) => {
+    load.once('message', resolve)
+    load.once('error', reject)
+  })
   await server.processor.settled()
   const processed = performance.now() - t0
-  loading = false
-  await reader
+  load.postMessage('stop')
+  const { latencies } = await new Promise((resolve) => load.once('message', resolve))
+  await load.terminate()
 
   // Baseline: the same rows (message id + JSON) by COPY into a scratch table, same database.
   const rows = batches

@@ -14,7 +14,7 @@ import { HealthController } from './health/health.controller.js'
 import { ProblemFilter } from './http/problem.filter.js'
 import { IngestionController } from './ingestion/ingestion.controller.js'
 import { IngestionService } from './ingestion/ingestion.service.js'
-import { type InboxProcessor, PROCESSOR } from './ingestion/processor.js'
+import { PROCESSOR, type Processor } from './ingestion/processor.js'
 import { LOGGER } from './logging/logger.js'
 import { PLUGINS, type PluginRegistry } from './plugins/plugin-registry.js'
 import { SECRET_BOX, type SecretBox } from './secrets/secret-box.js'
@@ -35,7 +35,7 @@ export interface AppDependencies {
   database: DatabaseHandle
   plugins: PluginRegistry
   secretBox: SecretBox
-  processor: InboxProcessor
+  processor: Processor
 }
 
 @Module({})

@@ -18,7 +18,8 @@ import { loadConfig } from './config/config.js'
 import { sendProblem } from './http/problem.filter.js'
 import { notFound } from './http/problem.js'
 import { pruneInbox } from './ingestion/inbox.repository.js'
-import { InboxProcessor } from './ingestion/processor.js'
+import { InboxProcessor, type Processor } from './ingestion/processor.js'
+import { canUseProcessorThread, ThreadedProcessor } from './ingestion/threaded-processor.js'
 import { createLogger, NestPinoLogger } from './logging/logger.js'
 import { PluginRegistry } from './plugins/plugin-registry.js'
 import { loadSecretKey, SecretBox } from './secrets/secret-box.js'
@@ -42,8 +43,8 @@ export interface StartOptions {
 export interface RunningServer {
   url: string
   app: NestFastifyApplication
-  /** Processes everything pending in the inbox now (tests, benchmarks). */
-  processor: InboxProcessor
+  /** The inbox processor: `settled()` waits until nothing is pending (tests, benchmarks). */
+  processor: Processor
   close(): Promise<void>
 }
 
@@ -71,7 +72,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const secretBox = new SecretBox(
       loadSecretKey(config.secretKey, config.dataDir, Boolean(config.databaseUrl), logger),
     )
-    const processor = new InboxProcessor(database.db, logger)
+    // On a PostgreSQL server, a build processes the inbox on its own thread; tests and PGlite in-process.
+    const processor: Processor =
+      config.worker && !options.database && canUseProcessorThread(config.databaseUrl)
+        ? new ThreadedProcessor(config.databaseUrl as string, logger, config.logLevel)
+        : new InboxProcessor(database.db, logger)
 
     const adapter = new FastifyAdapter({ loggerInstance: logger, trustProxy: config.trustProxy, bodyLimit })
     const app = await NestFactory.create<NestFastifyApplication>(

@@ -4,7 +4,7 @@ import { createTestDatabase } from '@rapport/db/testing'
 import type { Plugin } from '@rapport/plugin-sdk'
 import { afterAll, beforeAll } from 'vitest'
 import { startServer } from '../src/index.js'
-import type { InboxProcessor } from '../src/ingestion/processor.js'
+import type { Processor } from '../src/ingestion/processor.js'
 
 export const ownerEmail = 'owner@example.com'
 export const ownerPassword = 'owner password 123'
@@ -14,7 +14,7 @@ export interface TestServer {
   database: DatabaseHandle
   /** Every JSON log line the server wrote. */
   logs: string[]
-  processor: InboxProcessor
+  processor: Processor
   close(): Promise<void>
 }
 

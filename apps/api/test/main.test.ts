@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { testDatabaseUrl } from '@rapport/db/testing'
+import pg from 'pg'
 import { afterAll, describe, expect, test } from 'vitest'
 import { Client } from './harness.js'
 
@@ -91,5 +93,48 @@ describe.skipIf(!existsSync(main))('the start command on a bare machine (embedde
     const bad = run({ RAPPORT_DATA_DIR: dataDir, PORT: 'eighty' })
     expect(await bad.exited).toBe(1)
     expect(bad.err()).toContain('PORT')
+  })
+})
+
+describe.skipIf(!existsSync(main) || !testDatabaseUrl())('the start command on PostgreSQL', () => {
+  test('processes the inbox on its own thread: data sent to the tracking API reaches the profile', async () => {
+    const url = testDatabaseUrl() as string
+    const schema = `start_${Date.now().toString(36)}`
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    await admin.query(`create schema ${schema}`)
+    try {
+      const proc = run({
+        RAPPORT_DATA_DIR: dataDir,
+        DATABASE_URL: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+        RAPPORT_ADMIN_EMAIL: 'pg-owner@example.com',
+        RAPPORT_ADMIN_PASSWORD: 'pg owner password',
+        RAPPORT_SECRET_KEY: 'c'.repeat(64),
+      })
+      const base = await listening(proc)
+      const owner = await Client.login(base, 'pg-owner@example.com', 'pg owner password')
+      const { writeKey } = (await owner.post('/api/v1/sources', { pluginId: 'http', name: 'Site' })).body
+      const sent = await fetch(`${base}/v1/track`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+        },
+        body: JSON.stringify({ userId: 'threaded', event: 'Processed elsewhere' }),
+      })
+      expect(sent.status).toBe(200)
+      let found = await owner.get('/api/v1/customers/lookup?type=userId&value=threaded')
+      for (let i = 0; found.status === 404 && i < 100; i++) {
+        await new Promise((r) => setTimeout(r, 100))
+        found = await owner.get('/api/v1/customers/lookup?type=userId&value=threaded')
+      }
+      expect(found.status).toBe(200)
+      expect(proc.out()).not.toContain('"level":50')
+      proc.child.kill('SIGTERM')
+      expect(await proc.exited).toBe(0)
+    } finally {
+      await admin.query(`drop schema ${schema} cascade`)
+      await admin.end()
+    }
   })
 })

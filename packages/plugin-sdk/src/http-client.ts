@@ -133,7 +133,9 @@ function requestInit(request: HttpRequest, method: string): RequestInit {
   if (!headers.has('accept')) headers.set('accept', 'application/json')
   const { body } = request
   if (body === undefined) return { method, headers }
-  if (typeof body === 'string' || body instanceof Uint8Array) return { method, headers, body }
+  if (typeof body === 'string') return { method, headers, body }
+  // A copy typed as ArrayBuffer-backed, which is what every fetch typing accepts as a body.
+  if (body instanceof Uint8Array) return { method, headers, body: new Uint8Array(body) }
   if (!headers.has('content-type')) headers.set('content-type', 'application/json')
   return { method, headers, body: JSON.stringify(body) }
 }

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely'
 import { DB, type Db } from '../database/database.js'
 import type { FieldError } from '../http/problem.js'
 import { type AppendResult, appendToInbox } from './inbox.repository.js'
-import { InboxProcessor, PROCESSOR } from './processor.js'
+import { PROCESSOR, type Processor } from './processor.js'
 import { type IngestionSettings, ingestionSettings } from './workspace-settings.repository.js'
 
 export interface InvalidEnvelope {
@@ -26,7 +26,7 @@ export class IngestionService {
 
   constructor(
     @Inject(DB) private readonly db: Kysely<any>,
-    @Inject(PROCESSOR) private readonly processor: InboxProcessor,
+    @Inject(PROCESSOR) private readonly processor: Processor,
   ) {}
 
   validate(inputs: unknown[]): { valid: Envelope[]; invalid: InvalidEnvelope[] } {

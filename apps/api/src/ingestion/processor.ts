@@ -16,12 +16,20 @@ interface ClaimedRow {
   attempts: number
 }
 
+/** What the rest of the server needs of the processor, on this thread or on its own. */
+export interface Processor {
+  start(): void
+  stop(): Promise<void>
+  wake(): void
+  settled(): Promise<void>
+}
+
 /**
  * Drains the inbox partition by partition. A partition is held by one worker at a time (advisory
  * lock) and read in id order, so one customer's events apply in the order they arrived. A batch that
  * fails is retried envelope by envelope; an envelope that keeps failing goes to the dead letters.
  */
-export class InboxProcessor {
+export class InboxProcessor implements Processor {
   private timer: NodeJS.Timeout | undefined
   private running: Promise<void> | undefined
   private again = false
