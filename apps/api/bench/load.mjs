@@ -8,7 +8,10 @@ const { url, batches, concurrency, profiles, headers } = workerData
 async function send([key, batch]) {
   const response = await fetch(`${url}/v1/batch`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}`,
+    },
     body: JSON.stringify({ batch, sentAt: new Date().toISOString() }),
   })
   if (response.status !== 200) throw new Error(`batch refused: ${response.status} ${await response.text()}`)
