@@ -39,7 +39,7 @@ export class InboxProcessor implements Processor {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly logger: Logger,
-    private readonly batchSize = 500,
+    private readonly batchSize = 2000,
   ) {}
 
   /** Polls as a safety net; `wake()` after each intake makes processing near real time. */

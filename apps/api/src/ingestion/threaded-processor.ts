@@ -22,7 +22,7 @@ export class ThreadedProcessor implements Processor {
     private readonly url: string,
     private readonly logger: Logger,
     private readonly logLevel: string,
-    private readonly batchSize = 500,
+    private readonly batchSize = 2000,
   ) {}
 
   start(): void {

@@ -21,9 +21,18 @@ import { pluginContextFor } from '../plugins/plugin-context.js'
 import { PLUGINS, type PluginRegistry } from '../plugins/plugin-registry.js'
 import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
 import { fullConfig, prepareConfig, secretValues } from './source-config.js'
-import { findSource, lastRuns, listSources, type SourceRow, toSourceView } from './sources.repository.js'
+import {
+  findSource,
+  findSourceByWriteKeyHash,
+  lastRuns,
+  listSources,
+  type SourceRow,
+  toSourceView,
+} from './sources.repository.js'
 
 export const writeKeyPrefix = 'wk_'
+/** Write keys are looked up at most this often: at thousands of calls a second the lookup would be half the statements. */
+const writeKeyCacheMs = 5_000
 const checkTimeoutMs = 30_000
 
 @Injectable()
@@ -34,6 +43,19 @@ export class SourcesService {
     @Inject(SECRET_BOX) private readonly box: SecretBox,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  private readonly writeKeys = new Map<string, { at: number; source: SourceRow | undefined }>()
+
+  /** The source of a write key; changes made through this process apply at once, others within seconds. */
+  async byWriteKey(writeKey: string): Promise<SourceRow | undefined> {
+    const hash = sha256(writeKey)
+    const cached = this.writeKeys.get(hash)
+    if (cached && Date.now() - cached.at < writeKeyCacheMs) return cached.source
+    const source = await findSourceByWriteKeyHash(this.db, hash)
+    if (this.writeKeys.size > 10_000) this.writeKeys.clear()
+    this.writeKeys.set(hash, { at: Date.now(), source })
+    return source
+  }
 
   catalog(): PluginView[] {
     return this.plugins.all().map((plugin) => ({
@@ -189,11 +211,13 @@ export class SourcesService {
         },
       })
     })
+    this.writeKeys.clear()
     return this.get(caller.workspaceId, row.id)
   }
 
   async remove(caller: Principal, sourceId: string, origin: Origin): Promise<void> {
     const row = await this.row(caller.workspaceId, sourceId)
+    this.writeKeys.clear()
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('sources').where('id', '=', row.id).execute()
       await recordAudit(trx, caller.workspaceId, caller, origin, {

@@ -4,13 +4,12 @@ import type { FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import { Public } from '../auth/principal.js'
-import { sha256 } from '../auth/secrets.js'
 import { DB } from '../database/database.js'
 import { badRequest, forbidden, notFound, unauthorized } from '../http/problem.js'
 import { recordRefused } from '../ingestion/dead-letters.repository.js'
 import { IngestionService } from '../ingestion/ingestion.service.js'
 import { LOGGER } from '../logging/logger.js'
-import { findSourceByWriteKeyHash } from '../sources/sources.repository.js'
+import { SourcesService } from '../sources/sources.service.js'
 import {
   maxBatchBytes,
   maxCallBytes,
@@ -40,6 +39,7 @@ export class TrackingController {
     @Inject(DB) private readonly db: Kysely<any>,
     @Inject(IngestionService) private readonly ingestion: IngestionService,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SourcesService) private readonly sourcesService: SourcesService,
   ) {}
 
   @Post(':call')
@@ -151,7 +151,7 @@ export class TrackingController {
       key = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':')[0]
     } else if (typeof bodyKey === 'string') key = bodyKey
     if (!key) throw unauthorized('send the source write key as the HTTP Basic user name')
-    const source = await findSourceByWriteKeyHash(this.db, sha256(key))
+    const source = await this.sourcesService.byWriteKey(key)
     if (!source) throw unauthorized('unknown write key')
     if (!source.enabled) throw forbidden('this source is disabled')
     return source
