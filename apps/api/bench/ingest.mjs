@@ -3,7 +3,7 @@
 // sources) sent through /v1/batch with concurrency, against a raw COPY of the same rows into a
 // scratch table on the same database, measured in the same run. Prints ratios, asserts nothing.
 import { randomBytes } from 'node:crypto'
-import { performance } from 'node:perf_hooks'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { Worker } from 'node:worker_threads'
@@ -188,6 +188,8 @@ try {
   const load = new Worker(new URL('./load.mjs', import.meta.url), {
     workerData: { url: server.url, batches, concurrency, profiles: known, headers },
   })
+  const loop = monitorEventLoopDelay({ resolution: 5 })
+  loop.enable()
   const t0 = performance.now()
   const { acceptedMs: accepted } = await new Promise((resolve, reject) => {
     load.once('message', resolve)
@@ -247,6 +249,10 @@ try {
   line('profile read while ingesting, p50 ms', percentile(latencies, 50).toFixed(1))
   line('profile read while ingesting, p99 ms', percentile(latencies, 99).toFixed(1), '(target <= 25 ms)')
   line('profile reads measured', latencies.length)
+  line(
+    'server event loop delay p99 / max, ms',
+    `${(loop.percentile(99) / 1e6).toFixed(1)} / ${(loop.max / 1e6).toFixed(1)}`,
+  )
 } finally {
   await server.close()
   await database.close()

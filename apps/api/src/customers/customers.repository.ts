@@ -1,4 +1,4 @@
-import type { CustomerSummary, RecordView, TimelineEntry } from '@rapport/api-client'
+import type { CustomerSummary, Profile, RecordView, TimelineEntry } from '@rapport/api-client'
 import type { Database } from '@rapport/db'
 import { type Kysely, sql } from 'kysely'
 import type { Db } from '../database/database.js'
@@ -181,4 +181,65 @@ export function toRecordView(r: {
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`)
+}
+
+/** ISO-8601 in UTC with milliseconds, as every time in the API. */
+const iso = (column: string) =>
+  sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)
+
+export interface ProfileRow {
+  id: string
+  display_name: string | null
+  first_seen_at: string
+  last_seen_at: string
+  identities: Profile['identities']
+  traits: Profile['traits']
+  counts: Record<string, number>
+  recent: Profile['records']['recent']
+  money: {
+    type: string
+    status: string | null
+    amount: number | null
+    currency: string | null
+    deleted: boolean
+  }[]
+  merged: number
+  conflicts: number
+}
+
+/**
+ * A whole profile in one statement (one round trip, one snapshot): the current profile for an id
+ * (following merges), its identities, traits with provenance, record counts, recent records, what
+ * feeds lifetime value, and how many profiles were merged into it and conflicts name it.
+ */
+export async function loadProfile(db: Db, workspaceId: string, id: string): Promise<ProfileRow | undefined> {
+  const { rows } = await sql<ProfileRow>`
+    with recursive chain(id, merged_into, depth) as (
+      select id, merged_into, 0 from customers where workspace_id = ${workspaceId} and id = ${id}
+      union all
+      select c.id, c.merged_into, chain.depth + 1 from customers c join chain on c.id = chain.merged_into where chain.depth < 100
+    )
+    select c.id, c.display_name, ${iso('c.first_seen_at')} as first_seen_at, ${iso('c.last_seen_at')} as last_seen_at,
+      (select coalesce(json_agg(json_build_object('type', i.type, 'value', i.value, 'sourceId', i.source_id, 'messageId', i.message_id,
+          'firstSeenAt', ${iso('i.first_seen_at')}) order by i.first_seen_at, i.type, i.value), '[]')
+        from identities i where i.workspace_id = c.workspace_id and i.customer_id = c.id) as identities,
+      (select coalesce(json_agg(json_build_object('key', t.key, 'value', t.value, 'sourceId', t.source_id, 'messageId', t.message_id,
+          'observedAt', ${iso('t.observed_at')}) order by t.key), '[]')
+        from traits t where t.workspace_id = c.workspace_id and t.customer_id = c.id) as traits,
+      (select coalesce(json_object_agg(r.type, r.n), '{}') from (
+          select type, count(*)::int as n from records where workspace_id = c.workspace_id and customer_id = c.id and deleted_at is null group by type
+        ) r) as counts,
+      (select coalesce(json_agg(json_build_object('id', r.id, 'type', r.type, 'externalId', r.external_id, 'status', r.status, 'title', r.title,
+          'amount', r.amount, 'currency', r.currency, 'properties', r.properties, 'occurredAt', ${iso('r.occurred_at')},
+          'updatedAt', ${iso('r.updated_at')}, 'deleted', r.deleted_at is not null, 'sourceId', r.source_id, 'messageId', r.message_id)
+          order by r.occurred_at desc, r.id desc), '[]')
+        from (select * from records where workspace_id = c.workspace_id and customer_id = c.id order by occurred_at desc, id desc limit 10) r) as recent,
+      (select coalesce(json_agg(json_build_object('type', r.type, 'status', r.status, 'amount', r.amount, 'currency', r.currency,
+          'deleted', r.deleted_at is not null)), '[]')
+        from records r where r.workspace_id = c.workspace_id and r.customer_id = c.id and r.type in ('invoice', 'refund')) as money,
+      (select count(*)::int from customers m where m.merged_into = c.id) as merged,
+      (select count(*)::int from merge_conflicts k where k.workspace_id = c.workspace_id and c.id = any(k.customer_ids)) as conflicts
+    from customers c
+    where c.id = (select chain.id from chain where chain.merged_into is null limit 1)`.execute(db)
+  return rows[0]
 }

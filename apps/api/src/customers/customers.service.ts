@@ -16,7 +16,7 @@ import { DB, type Db } from '../database/database.js'
 import { conflict, notFound } from '../http/problem.js'
 import { hashIdentityKey } from '../ingestion/inbox.repository.js'
 import { IngestionService } from '../ingestion/ingestion.service.js'
-import { profileTree, recordsQuery, resolveCustomer, toRecordView } from './customers.repository.js'
+import { loadProfile, profileTree, resolveCustomer } from './customers.repository.js'
 
 const ownedTables = ['identities', 'trait_observations', 'records', 'events', 'feedback'] as const
 
@@ -37,83 +37,27 @@ export class CustomersService {
   }
 
   async profile(workspaceId: string, requestedId: string): Promise<Profile> {
-    const id = await this.resolve(workspaceId, requestedId)
-    const ws = workspaceId
-    const [customer, identities, traits, counts, recent, money, merged, conflicts] = await Promise.all([
-      this.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
-      this.db
-        .selectFrom('identities')
-        .selectAll()
-        .where('workspace_id', '=', ws)
-        .where('customer_id', '=', id)
-        .orderBy('first_seen_at')
-        .execute(),
-      this.db
-        .selectFrom('traits')
-        .selectAll()
-        .where('workspace_id', '=', ws)
-        .where('customer_id', '=', id)
-        .orderBy('key')
-        .execute(),
-      this.db
-        .selectFrom('records')
-        .select(['type', (eb) => eb.fn.countAll<string>().as('n')])
-        .where('workspace_id', '=', ws)
-        .where('customer_id', '=', id)
-        .where('deleted_at', 'is', null)
-        .groupBy('type')
-        .execute(),
-      recordsQuery(this.db, ws, id).orderBy('occurred_at', 'desc').limit(10).execute(),
-      recordsQuery(this.db, ws, id)
-        .select(['type', 'status', 'amount', 'currency', 'deleted_at'])
-        .where('type', 'in', ['invoice', 'refund'])
-        .execute(),
-      this.db
-        .selectFrom('customers')
-        .select((eb) => eb.fn.countAll<string>().as('n'))
-        .where('merged_into', '=', id)
-        .executeTakeFirstOrThrow(),
-      sql<{
-        n: string
-      }>`select count(*) as n from merge_conflicts where workspace_id = ${ws} and ${id}::uuid = any(customer_ids)`.execute(
-        this.db,
-      ),
-    ])
+    const row = z.uuid().safeParse(requestedId).success
+      ? await loadProfile(this.db, workspaceId, requestedId)
+      : undefined
+    if (!row) throw notFound('customer')
     return {
-      id,
-      resolvedFrom: id === requestedId ? null : requestedId,
-      displayName: customer.display_name,
-      firstSeenAt: customer.first_seen_at.toISOString(),
-      lastSeenAt: customer.last_seen_at.toISOString(),
+      id: row.id,
+      resolvedFrom: row.id === requestedId ? null : requestedId,
+      displayName: row.display_name,
+      firstSeenAt: row.first_seen_at,
+      lastSeenAt: row.last_seen_at,
       lifetimeValue: lifetimeValue(
-        money.map((r) => ({
-          type: r.type,
-          status: r.status,
-          amount: r.amount === null ? null : Number(r.amount),
-          currency: r.currency,
-          deleted: r.deleted_at !== null,
-        })),
+        row.money.map((r) => ({ ...r, amount: r.amount === null ? null : Number(r.amount) })),
       ),
-      identities: identities.map((i) => ({
-        type: i.type,
-        value: i.value,
-        sourceId: i.source_id,
-        messageId: i.message_id,
-        firstSeenAt: i.first_seen_at.toISOString(),
-      })),
-      traits: traits.map((t) => ({
-        key: t.key,
-        value: t.value,
-        sourceId: t.source_id,
-        messageId: t.message_id,
-        observedAt: t.observed_at.toISOString(),
-      })),
+      identities: row.identities,
+      traits: row.traits,
       records: {
-        counts: Object.fromEntries(counts.map((c) => [c.type, Number(c.n)])),
-        recent: recent.map(toRecordView),
+        counts: row.counts,
+        recent: row.recent.map((r) => ({ ...r, amount: r.amount === null ? null : Number(r.amount) })),
       },
-      mergedProfiles: Number(merged.n),
-      openConflicts: Number(conflicts.rows[0]?.n ?? 0),
+      mergedProfiles: row.merged,
+      openConflicts: row.conflicts,
     }
   }
 

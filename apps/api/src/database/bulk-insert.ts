@@ -1,6 +1,15 @@
 import { type RawBuilder, sql } from 'kysely'
 
-export type ColumnType = 'text' | 'uuid' | 'int' | 'smallint' | 'numeric' | 'timestamptz' | 'jsonb' | 'text[]'
+export type ColumnType =
+  | 'text'
+  | 'uuid'
+  | 'int'
+  | 'smallint'
+  | 'numeric'
+  | 'timestamptz'
+  | 'json'
+  | 'jsonb'
+  | 'text[]'
 
 /**
  * A bulk INSERT as `select … from unnest($1::type[], $2::type[], …)`: one parameter per column
@@ -29,7 +38,7 @@ export function unnestInsert(
 
 function encode(value: unknown, type: ColumnType): unknown {
   if (value === undefined || value === null) return null
-  if (type === 'jsonb') return typeof value === 'string' ? value : JSON.stringify(value)
+  if (type === 'json' || type === 'jsonb') return typeof value === 'string' ? value : JSON.stringify(value)
   if (type === 'timestamptz') return value instanceof Date ? value.toISOString() : value
   if (type === 'text[]') return (value as string[]).map((v) => v.replaceAll('\u001f', ' ')).join('\u001f')
   return value

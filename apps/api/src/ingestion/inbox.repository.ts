@@ -57,7 +57,7 @@ export async function appendToInbox(
       message_id: 'text',
       source_id: 'uuid',
       partition: 'smallint',
-      envelope: 'jsonb',
+      envelope: 'json',
       identity_keys: 'text[]',
     },
     kept.map(({ envelope, keys }) => ({

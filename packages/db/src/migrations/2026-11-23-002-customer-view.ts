@@ -73,7 +73,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('message_id', 'text', (c) => c.notNull())
     .addColumn('source_id', 'uuid', (c) => c.references('sources.id').onDelete('set null'))
     .addColumn('partition', 'smallint', (c) => c.notNull())
-    .addColumn('envelope', 'jsonb', (c) => c.notNull())
+    // json, not jsonb: stored as received (validated, not converted), read back whole by the processor.
+    .addColumn('envelope', 'json', (c) => c.notNull())
     .addColumn('identity_keys', sql`text[]`, (c) => c.notNull())
     .addColumn('received_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
     .addColumn('processed_at', 'timestamptz')
@@ -82,7 +83,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('inbox_message_unique', ['workspace_id', 'message_id'])
     .execute()
   await sql`create index inbox_pending_idx on inbox (partition, id) where processed_at is null`.execute(db)
-  await sql`create index inbox_identity_keys_idx on inbox using gin (identity_keys)`.execute(db)
 
   await db.schema
     .createTable('dead_letters')
