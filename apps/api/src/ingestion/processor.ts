@@ -7,6 +7,8 @@ import { ingestionSettings } from './workspace-settings.repository.js'
 
 export const maxAttempts = 3
 const lockBase = 7_214_100
+/** The class of the two-key advisory locks held per workspace while its batch applies. */
+const workspaceLockClass = 7214
 
 interface ClaimedRow {
   id: string
@@ -144,6 +146,12 @@ export class InboxProcessor implements Processor {
       const items = byWorkspace.get(row.workspace_id) ?? []
       items.push({ id: String(row.id), sourceId: row.source_id, envelope: row.envelope as Envelope })
       byWorkspace.set(row.workspace_id, items)
+    }
+    // Identity resolution reads then writes who owns which identifier: two batches of one workspace
+    // applied at once (two workers, other partitions) could both create the same person. One
+    // workspace's batches therefore apply one at a time, locked in a fixed order (no deadlock).
+    for (const workspaceId of [...byWorkspace.keys()].sort()) {
+      await sql`select pg_advisory_xact_lock(${workspaceLockClass}, hashtext(${workspaceId}))`.execute(trx)
     }
     for (const [workspaceId, items] of byWorkspace) {
       await applyBatch(trx as any, workspaceId, items, await ingestionSettings(trx, workspaceId))

@@ -1,0 +1,50 @@
+import pino from 'pino'
+import { expect, test } from 'vitest'
+import { InboxProcessor } from '../src/ingestion/processor.js'
+import { httpSource, track, useTestServer } from './harness.js'
+
+const context = useTestServer()
+
+test('several workers draining one inbox at once still make one profile per person', async () => {
+  const { writeKey } = await httpSource(context.owner, 'Race site')
+  const people = 150
+  // Each person arrives twice with different strongest identifiers, so the two envelopes usually
+  // land in different partitions, which different workers may claim at the same time.
+  const batch = Array.from({ length: people }, (_, i) => [
+    {
+      type: 'identify',
+      anonymousId: `race-anon-${i}`,
+      traits: { email: `race${i}@example.com` },
+      messageId: `race-a-${i}`,
+    },
+    {
+      type: 'identify',
+      userId: `race-user-${i}`,
+      traits: { email: `race${i}@example.com` },
+      messageId: `race-u-${i}`,
+    },
+  ]).flat()
+  for (let i = 0; i < batch.length; i += 100) {
+    expect(
+      (await track(context.server.url, writeKey, 'batch', { batch: batch.slice(i, i + 100) })).status,
+    ).toBe(200)
+  }
+  const silent = pino({ level: 'silent' })
+  const workers = [1, 2, 3].map(() => new InboxProcessor(context.server.database.db, silent, 20))
+  await Promise.all(workers.map((w) => w.drain()))
+  await context.server.processor.settled()
+
+  const db = context.server.database.db
+  const owners = await db
+    .selectFrom('identities')
+    .select(['type', 'value', 'customer_id'])
+    .where('value', 'like', 'race%')
+    .execute()
+  expect(owners).toHaveLength(people * 3)
+  const byPerson = new Map<string, Set<string>>()
+  for (const row of owners) {
+    const n = row.value.match(/(\d+)/)?.[1] as string
+    byPerson.set(n, (byPerson.get(n) ?? new Set()).add(row.customer_id))
+  }
+  expect([...byPerson.values()].filter((ids) => ids.size !== 1)).toEqual([])
+})
