@@ -3,7 +3,7 @@ import type { DatabaseHandle } from '@rapport/db'
 import { createTestDatabase } from '@rapport/db/testing'
 import type { Plugin } from '@rapport/plugin-sdk'
 import { afterAll, beforeAll } from 'vitest'
-import { startServer } from '../src/index.js'
+import { type RunningServer, startServer } from '../src/index.js'
 import type { Processor } from '../src/ingestion/processor.js'
 
 export const ownerEmail = 'owner@example.com'
@@ -15,6 +15,8 @@ export interface TestServer {
   /** Every JSON log line the server wrote. */
   logs: string[]
   processor: Processor
+  /** The Nest application, to reach a provider directly. */
+  app: RunningServer['app']
   close(): Promise<void>
 }
 
@@ -54,6 +56,7 @@ export async function startTestServer(
     database,
     logs,
     processor: server.processor,
+    app: server.app,
     async close() {
       await server.close()
       await database.close()

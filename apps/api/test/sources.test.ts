@@ -263,3 +263,46 @@ describe('plugins and sources', () => {
     expect((await analyst.client.post('/api/v1/sources', { pluginId: 'http', name: 'X' })).status).toBe(403)
   })
 })
+
+test('a scheduled source syncs when due, once, and is scheduled again', async () => {
+  const { SyncScheduler } = await import('../src/sources/sync-scheduler.js')
+  const { SyncRunner } = await import('../src/sources/sync-runner.js')
+  const pino = (await import('pino')).default
+  const source = (
+    await context.owner.post('/api/v1/sources', {
+      pluginId: 'billing-test',
+      name: 'Billing scheduled',
+      config: { account: 'acme', apiKey: 'good-key' },
+      scheduleMinutes: 60,
+    })
+  ).body
+  expect(Date.parse(source.nextSyncAt) - Date.now()).toBeGreaterThan(59 * 60_000)
+  const db = context.server.database.db
+  await db
+    .updateTable('sources')
+    .set({ next_sync_at: new Date(Date.now() - 1000) })
+    .where('id', '=', source.id)
+    .execute()
+  const runner = context.server.app.get(SyncRunner)
+  const scheduler = new SyncScheduler(db, runner, pino({ level: 'silent' }))
+  await Promise.all([scheduler.tick(), scheduler.tick()])
+  await runner.settled(source.id)
+  const runs = (await context.owner.get(`/api/v1/sources/${source.id}/runs`)).body.items
+  expect(runs).toHaveLength(1)
+  expect(runs[0]).toMatchObject({ trigger: 'schedule', status: 'succeeded' })
+  const after = (await context.owner.get(`/api/v1/sources/${source.id}`)).body
+  expect(Date.parse(after.nextSyncAt)).toBeGreaterThan(Date.now() + 59 * 60_000)
+})
+
+test('plugins named in RAPPORT_PLUGINS are loaded at start', async () => {
+  const { startTestServer } = await import('./harness.js')
+  const other = await startTestServer({ RAPPORT_PLUGINS: '@rapport/plugin-template' })
+  try {
+    const { Client, ownerEmail, ownerPassword } = await import('./harness.js')
+    const owner = await Client.login(other.url, ownerEmail, ownerPassword)
+    const ids = (await owner.get('/api/v1/plugins')).body.items.map((p: { id: string }) => p.id)
+    expect(ids).toContain('source-template')
+  } finally {
+    await other.close()
+  }
+})
