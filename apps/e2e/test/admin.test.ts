@@ -196,6 +196,11 @@ describe('the admin UI, through the real server', () => {
     await page.getByLabel('Action').fill('user.deactivated')
     await page.getByRole('button', { name: 'Filter' }).click()
     await page.getByRole('button', { name: 'Show all actions' }).waitFor()
+    // The filtered list arrives after the button: wait until the table shows it, then read it.
+    await page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('tbody td:nth-child(3)')].map((cell) => cell.textContent)
+      return cells.length > 0 && cells.every((text) => text === 'user.deactivated')
+    })
     const actions = await page.locator('tbody td:nth-child(3)').allTextContents()
     expect(actions).toEqual(['user.deactivated'])
     expect(new URL(page.url()).searchParams.get('action')).toBe('user.deactivated')

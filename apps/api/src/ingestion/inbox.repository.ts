@@ -22,20 +22,24 @@ function partitionOf(workspaceId: string, key: string): number {
   return createHash('md5').update(`${workspaceId}|${key}`).digest().readUInt16BE(0) % inboxPartitions
 }
 
-/**
- * Appends validated envelopes in one statement, deduplicated on (workspace, messageId). Envelopes
- * naming an erased and suppressed person are dropped here. The caller answers (HTTP 200, checkpoint)
- * only after this commits.
- */
-export async function appendToInbox(
+export interface InboxRow {
+  workspace_id: string
+  message_id: string
+  source_id: string | null
+  partition: number
+  envelope: Envelope
+  identity_keys: string[]
+}
+
+/** The rows to append: identity keys and partition computed, suppressed people dropped. */
+export async function inboxRows(
   db: Db,
   workspaceId: string,
   sourceId: string | null,
   envelopes: Envelope[],
   identity: IdentitySettings,
   checkSuppressions = true,
-): Promise<AppendResult> {
-  if (envelopes.length === 0) return { accepted: 0, duplicates: 0, suppressed: 0 }
+): Promise<{ rows: InboxRow[]; suppressed: number }> {
   const keyed = envelopes.map((envelope) => ({
     envelope,
     keys: usableIdentifiers(envelope.identifiers, identity).map(identityKey),
@@ -49,7 +53,20 @@ export async function appendToInbox(
   const kept = suppressed.size
     ? keyed.filter((k) => !k.keys.some((key) => suppressed.has(hashIdentityKey(key))))
     : keyed
-  if (kept.length === 0) return { accepted: 0, duplicates: 0, suppressed: envelopes.length }
+  const rows = kept.map(({ envelope, keys }) => ({
+    workspace_id: workspaceId,
+    message_id: envelope.messageId,
+    source_id: sourceId,
+    partition: partitionOf(workspaceId, keys[0] ?? envelope.messageId),
+    envelope,
+    identity_keys: keys,
+  }))
+  return { rows, suppressed: envelopes.length - kept.length }
+}
+
+/** One statement for any number of rows; answers which (workspace, messageId) were new. */
+export async function insertInboxRows(db: Db, rows: InboxRow[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set()
   const insert = unnestInsert(
     'inbox',
     {
@@ -60,23 +77,38 @@ export async function appendToInbox(
       envelope: 'json',
       identity_keys: 'text[]',
     },
-    kept.map(({ envelope, keys }) => ({
-      workspace_id: workspaceId,
-      message_id: envelope.messageId,
-      source_id: sourceId,
-      partition: partitionOf(workspaceId, keys[0] ?? envelope.messageId),
-      envelope,
-      identity_keys: keys,
-    })),
+    rows as unknown as Record<string, unknown>[],
   )
-  const { rows: inserted } = await sql<{
-    id: string
-  }>`${insert} on conflict (workspace_id, message_id) do nothing returning id`.execute(db)
-  return {
-    accepted: inserted.length,
-    duplicates: kept.length - inserted.length,
-    suppressed: envelopes.length - kept.length,
-  }
+  const { rows: inserted } = await sql<{ workspace_id: string; message_id: string }>`${insert}
+    on conflict (workspace_id, message_id) do nothing returning workspace_id, message_id`.execute(db)
+  return new Set(inserted.map((r) => inboxKey(r.workspace_id, r.message_id)))
+}
+
+export const inboxKey = (workspaceId: string, messageId: string) => `${workspaceId}|${messageId}`
+
+/**
+ * Appends validated envelopes in one statement, deduplicated on (workspace, messageId). Envelopes
+ * naming an erased and suppressed person are dropped here. The caller answers (HTTP 200, checkpoint)
+ * only after this commits.
+ */
+export async function appendToInbox(
+  db: Db,
+  workspaceId: string,
+  sourceId: string | null,
+  envelopes: Envelope[],
+  identity: IdentitySettings,
+  checkSuppressions = true,
+): Promise<AppendResult> {
+  const { rows, suppressed } = await inboxRows(
+    db,
+    workspaceId,
+    sourceId,
+    envelopes,
+    identity,
+    checkSuppressions,
+  )
+  const inserted = await insertInboxRows(db, rows)
+  return { accepted: inserted.size, duplicates: rows.length - inserted.size, suppressed }
 }
 
 async function suppressedHashes(

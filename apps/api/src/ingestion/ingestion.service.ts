@@ -3,7 +3,8 @@ import { type Envelope, parseEnvelopes } from '@rapport/plugin-sdk'
 import type { Kysely } from 'kysely'
 import { DB, type Db } from '../database/database.js'
 import type { FieldError } from '../http/problem.js'
-import { type AppendResult, appendToInbox } from './inbox.repository.js'
+import { type AppendResult, appendToInbox, inboxRows } from './inbox.repository.js'
+import { InboxWriter } from './inbox-writer.js'
 import { PROCESSOR, type Processor } from './processor.js'
 import { type IngestionSettings, ingestionSettings } from './workspace-settings.repository.js'
 
@@ -23,11 +24,14 @@ const settingsTtlMs = 5_000
 @Injectable()
 export class IngestionService {
   private readonly settings = new Map<string, { at: number; value: IngestionSettings }>()
+  private readonly writer: InboxWriter
 
   constructor(
     @Inject(DB) private readonly db: Kysely<any>,
     @Inject(PROCESSOR) private readonly processor: Processor,
-  ) {}
+  ) {
+    this.writer = new InboxWriter(db)
+  }
 
   validate(inputs: unknown[]): { valid: Envelope[]; invalid: InvalidEnvelope[] } {
     const { valid, invalid } = parseEnvelopes(inputs)
@@ -48,9 +52,19 @@ export class IngestionService {
     return appendToInbox(db, workspaceId, sourceId, envelopes, settings.identity, settings.hasSuppressions)
   }
 
+  /** Pushed data (tracking API, webhooks): validated, then group-committed with concurrent requests. */
   async ingest(workspaceId: string, sourceId: string | null, inputs: unknown[]): Promise<IngestResult> {
     const { valid, invalid } = this.validate(inputs)
-    const result = await this.append(workspaceId, sourceId, valid)
+    const settings = await this.settingsOf(workspaceId)
+    const { rows, suppressed } = await inboxRows(
+      this.db,
+      workspaceId,
+      sourceId,
+      valid,
+      settings.identity,
+      settings.hasSuppressions,
+    )
+    const result = await this.writer.append(rows, suppressed)
     if (result.accepted) this.processor.wake()
     return { ...result, invalid }
   }
