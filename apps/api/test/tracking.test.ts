@@ -75,6 +75,17 @@ describe('the Segment-compatible tracking API', () => {
     expect(timeline.filter((e: { name: string }) => e.name === 'Clicked')).toHaveLength(1)
   })
 
+  test('the same messageId sent by concurrent requests is accepted once (group commit)', async () => {
+    const { writeKey } = await httpSource(context.owner, 'Concurrent')
+    const call = { userId: 'concurrent-user', event: 'Clicked', messageId: 'message-concurrent-1' }
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => track(context.server.url, writeKey, 'track', call)),
+    )
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200])
+    expect(answers.reduce((n, a) => n + a.body.accepted, 0)).toBe(1)
+    expect(answers.reduce((n, a) => n + a.body.duplicates, 0)).toBe(5)
+  })
+
   test("the device's clock is corrected with sentAt, as Segment does", async () => {
     const { writeKey } = await httpSource(context.owner, 'Skewed')
     // The device clock is a year behind: the event happened 5 s before it was sent.
