@@ -306,3 +306,49 @@ test('plugins named in RAPPORT_PLUGINS are loaded at start', async () => {
     await other.close()
   }
 })
+
+test('a source whose secrets another key sealed, or whose config its plugin refuses, says so instead of crashing', async () => {
+  const { SecretBox } = await import('../src/secrets/secret-box.js')
+  const { testSecretKey } = await import('./harness.js')
+  const db = context.server.database.db
+  const billing = (
+    await context.owner.post('/api/v1/sources', {
+      pluginId: 'billing-test',
+      name: 'Rekeyed',
+      config: { account: 'a', apiKey: 'good-key' },
+    })
+  ).body
+  const otherKey = new SecretBox(Buffer.alloc(32, 7))
+  await db
+    .updateTable('sources')
+    .set({ secrets: otherKey.seal({ apiKey: 'good-key' }) })
+    .where('id', '=', billing.id)
+    .execute()
+  const listed = await context.owner.get('/api/v1/sources')
+  expect(listed.status).toBe(200)
+  expect(listed.body.items.find((s: { id: string }) => s.id === billing.id).secretsSet).toEqual([])
+  const check = await context.owner.post(`/api/v1/sources/${billing.id}/check`)
+  expect(check.status).toBe(500)
+  expect(check.body.detail).toContain('RAPPORT_SECRET_KEY')
+
+  const { webhookSecret } = await import('./plugins.fixture.js')
+  const desk = (
+    await context.owner.post('/api/v1/sources', {
+      pluginId: 'support-hooks',
+      name: 'Broken desk',
+      config: { webhookSecret },
+    })
+  ).body
+  const sameKey = new SecretBox(Buffer.from(testSecretKey, 'hex'))
+  await db
+    .updateTable('sources')
+    .set({ secrets: sameKey.seal({}) })
+    .where('id', '=', desk.id)
+    .execute()
+  const hook = await fetch(`${context.server.url}/hooks/${desk.id}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  })
+  expect(hook.status).toBe(409)
+})

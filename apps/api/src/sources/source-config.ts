@@ -1,6 +1,6 @@
 import type { Plugin } from '@rapport/plugin-sdk'
 import { secretKeys } from '@rapport/plugin-sdk'
-import { badRequest } from '../http/problem.js'
+import { badRequest, ProblemError } from '../http/problem.js'
 import type { SecretBox } from '../secrets/secret-box.js'
 
 export interface StoredConfig {
@@ -55,15 +55,44 @@ export function prepareConfig(
   return { config, secrets: Object.keys(secrets).length ? box.seal(secrets) : null, secretsSet }
 }
 
+/**
+ * A source's sealed secrets. A server started with another RAPPORT_SECRET_KEY cannot open them: that
+ * is said plainly, rather than as an unexplained error.
+ */
+export function openSecrets(row: { secrets: string | null }, box: SecretBox): Record<string, unknown> {
+  if (!row.secrets) return {}
+  try {
+    return box.open<Record<string, unknown>>(row.secrets)
+  } catch {
+    throw new ProblemError(
+      500,
+      "this source's secrets cannot be decrypted: the server runs with another RAPPORT_SECRET_KEY than the one they were saved with",
+    )
+  }
+}
+
 /** The full config a plugin runs with: shown part plus opened secrets. */
 export function fullConfig(
   row: { config: unknown; secrets: string | null },
   box: SecretBox,
 ): Record<string, unknown> {
-  return {
-    ...((row.config ?? {}) as Record<string, unknown>),
-    ...(row.secrets ? box.open<Record<string, unknown>>(row.secrets) : {}),
+  return { ...((row.config ?? {}) as Record<string, unknown>), ...openSecrets(row, box) }
+}
+
+/** The config parsed by the plugin; a stored config its (upgraded) plugin no longer accepts is a 409. */
+export function runnableConfig(
+  plugin: Plugin,
+  row: { config: unknown; secrets: string | null },
+  box: SecretBox,
+) {
+  const parsed = plugin.config.safeParse(fullConfig(row, box))
+  if (!parsed.success) {
+    throw new ProblemError(
+      409,
+      `the source's config is not valid for ${plugin.name} ${plugin.version}; update it`,
+    )
   }
+  return parsed.data as Record<string, unknown>
 }
 
 export function secretValues(plugin: Plugin, config: Record<string, unknown>): string[] {

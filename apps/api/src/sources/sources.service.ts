@@ -20,7 +20,7 @@ import { LOGGER } from '../logging/logger.js'
 import { pluginContextFor } from '../plugins/plugin-context.js'
 import { PLUGINS, type PluginRegistry } from '../plugins/plugin-registry.js'
 import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
-import { fullConfig, prepareConfig, secretValues } from './source-config.js'
+import { fullConfig, openSecrets, prepareConfig, secretValues } from './source-config.js'
 import {
   findSource,
   findSourceByWriteKeyHash,
@@ -271,10 +271,13 @@ export class SourcesService {
 
   private view(row: NonNullable<SourceRow>, lastRun: Parameters<typeof toSourceView>[3]): SourceView {
     const plugin = this.plugins.get(row.plugin_id)
-    const secretsSet =
-      plugin && row.secrets
-        ? Object.keys(this.box.open<Record<string, unknown>>(row.secrets)).filter((k) => k !== 'writeKey')
-        : []
+    let secretsSet: string[] = []
+    try {
+      if (plugin) secretsSet = Object.keys(openSecrets(row, this.box)).filter((k) => k !== 'writeKey')
+    } catch (error) {
+      // The list stays readable; using the source says what is wrong.
+      this.logger.error({ sourceId: row.id, err: error }, 'source secrets cannot be decrypted')
+    }
     return toSourceView(row, secretsSet, Boolean(plugin?.webhook), lastRun)
   }
 }

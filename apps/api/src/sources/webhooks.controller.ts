@@ -13,7 +13,7 @@ import { IngestionService } from '../ingestion/ingestion.service.js'
 import { LOGGER } from '../logging/logger.js'
 import { PLUGINS, type PluginRegistry } from '../plugins/plugin-registry.js'
 import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
-import { fullConfig } from './source-config.js'
+import { runnableConfig } from './source-config.js'
 import { findSourceById } from './sources.repository.js'
 
 /** Vendor webhooks: verified by the source's plugin on the raw body, then parsed into envelopes. */
@@ -52,7 +52,7 @@ export class WebhooksController {
       query: request.query as Record<string, string>,
       receivedAt: new Date(),
     }
-    const config = plugin.config.parse(fullConfig(source, this.box))
+    const config = runnableConfig(plugin, source, this.box)
     const log = this.logger.child({ sourceId: source.id, plugin: plugin.id })
     try {
       await plugin.webhook.verify(webhookRequest, config)
