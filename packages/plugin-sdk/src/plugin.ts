@@ -143,6 +143,28 @@ export interface ChannelDefinition<Config> {
   send(ctx: PluginContext, config: Config, message: OutboundMessage): Promise<{ externalId?: string }>
 }
 
+/**
+ * A receiver that runs as long as its source is enabled: an SMTP server, a socket the vendor pushes
+ * to. The host starts it when the server starts or the source is enabled, and stops it when the
+ * source is disabled, changed or deleted, or the server stops.
+ */
+export interface ListenerDefinition<Config> {
+  start(ctx: PluginContext, input: { config: Config; ingest: Ingest }): Promise<RunningListener>
+}
+
+/**
+ * Hands envelopes to the host's inbox; resolves once they are durable (acknowledge the sender only
+ * then) and rejects when they could not be stored, so the sender can be told to try again.
+ */
+export type Ingest = (envelopes: EnvelopeInput[]) => Promise<void>
+
+export interface RunningListener {
+  /** Where it listens, shown to the user (e.g. smtp://0.0.0.0:2525). */
+  address?: string
+  /** Stops accepting, lets what is in flight finish, and releases the port. */
+  stop(): Promise<void>
+}
+
 export interface CheckResult {
   /** Shown to the user after a successful test connection, e.g. "Connected to portal 1234". */
   message?: string
@@ -167,6 +189,7 @@ export interface PluginDefinition<Schema extends z.ZodObject = z.ZodObject> {
   webhook?: WebhookDefinition<z.infer<Schema>>
   upload?: UploadDefinition<z.infer<Schema>, any>
   channel?: ChannelDefinition<z.infer<Schema>>
+  listener?: ListenerDefinition<z.infer<Schema>>
 }
 
 export type Plugin<Schema extends z.ZodObject = z.ZodObject> = Readonly<PluginDefinition<Schema>>

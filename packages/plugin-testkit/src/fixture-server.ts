@@ -22,6 +22,12 @@ export const fixtureSchema = z.object({
   query: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
   /** Headers the request must carry, e.g. the authorization of a bad key (names in any case). */
   requestHeaders: z.record(z.string(), z.string()).optional(),
+  /**
+   * What a JSON request body must contain, for APIs that put the question in the body (JSON-RPC,
+   * search endpoints): objects match when every key given matches (others may come too), arrays and
+   * values must be equal.
+   */
+  requestBody: z.unknown().optional(),
   status: z.number().int().min(100).max(599).default(200),
   headers: z.record(z.string(), z.string()).optional(),
   /** JSON, or a string sent as it is. `{{baseUrl}}` anywhere in it becomes the server's URL. */
@@ -138,7 +144,33 @@ function matches(fixture: ParsedFixture, request: RecordedRequest): boolean {
   const headersMatch = Object.entries(fixture.requestHeaders ?? {}).every(
     ([name, value]) => request.headers[name.toLowerCase()] === value,
   )
-  return queryMatches && headersMatch
+  return queryMatches && headersMatch && bodyMatches(fixture.requestBody, request.body)
+}
+
+function bodyMatches(expected: unknown, body: string): boolean {
+  if (expected === undefined) return true
+  try {
+    return contains(JSON.parse(body), expected)
+  } catch {
+    return false
+  }
+}
+
+function contains(actual: unknown, expected: unknown): boolean {
+  if (Array.isArray(expected)) {
+    return (
+      Array.isArray(actual) &&
+      actual.length === expected.length &&
+      expected.every((item, index) => contains(actual[index], item))
+    )
+  }
+  if (expected !== null && typeof expected === 'object') {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false
+    return Object.entries(expected).every(([key, value]) =>
+      contains((actual as Record<string, unknown>)[key], value),
+    )
+  }
+  return Object.is(actual, expected)
 }
 
 function describe(request: RecordedRequest): string {

@@ -49,6 +49,31 @@ describe('startFixtureServer', () => {
     expect(server.unmatched).toEqual([])
   })
 
+  test('tells JSON bodies apart by what they contain', async () => {
+    const rpc = (args: unknown[]) => ({ jsonrpc: '2.0', method: 'call', params: { service: 'object', args } })
+    server = await startFixtureServer([
+      {
+        method: 'POST',
+        path: '/jsonrpc',
+        requestBody: { params: { args: ['db', 2, 'res.partner'] } },
+        body: 'partners',
+      },
+      {
+        method: 'POST',
+        path: '/jsonrpc',
+        requestBody: { params: { args: ['db', 2, 'sale.order'] } },
+        body: 'orders',
+      },
+    ])
+    const post = async (body: string) =>
+      (await fetch(`${server!.baseUrl}/jsonrpc`, { method: 'POST', body })).text()
+    expect(await post(JSON.stringify(rpc(['db', 2, 'sale.order'])))).toBe('orders')
+    expect(await post(JSON.stringify(rpc(['db', 2, 'res.partner'])))).toBe('partners')
+    // Arrays must be equal, not merely start alike; a body that is not JSON matches nothing.
+    expect(await post(JSON.stringify(rpc(['db', 2, 'res.partner', 'extra'])))).toMatch(/no fixture matches/)
+    expect(await post('not json')).toMatch(/no fixture matches/)
+  })
+
   test('answers 599 to a request no fixture matches, and records it', async () => {
     server = await startFixtureServer([{ path: '/v1/items', query: { cursor: 'c2' } }])
     expect(await get('/v1/items?cursor=c3')).toMatchObject({

@@ -1,0 +1,2 @@
+import { sharedConfig } from '../../tooling/vitest.shared.js'
+export default sharedConfig
