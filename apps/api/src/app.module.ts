@@ -18,6 +18,7 @@ import { PROCESSOR, type Processor } from './ingestion/processor.js'
 import { LOGGER } from './logging/logger.js'
 import { PLUGINS, type PluginRegistry } from './plugins/plugin-registry.js'
 import { SECRET_BOX, type SecretBox } from './secrets/secret-box.js'
+import { ListenerHost } from './sources/listener-host.js'
 import { SourcesController } from './sources/sources.controller.js'
 import { SourcesService } from './sources/sources.service.js'
 import { SyncRunner } from './sources/sync-runner.js'
@@ -79,6 +80,7 @@ export class AppModule {
         IngestionService,
         SourcesService,
         SyncRunner,
+        ListenerHost,
         CustomersService,
       ],
     }

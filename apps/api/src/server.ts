@@ -23,6 +23,7 @@ import { canUseProcessorThread, ThreadedProcessor } from './ingestion/threaded-p
 import { createLogger, NestPinoLogger } from './logging/logger.js'
 import { PluginRegistry } from './plugins/plugin-registry.js'
 import { loadSecretKey, SecretBox } from './secrets/secret-box.js'
+import { ListenerHost } from './sources/listener-host.js'
 import { SyncRunner } from './sources/sync-runner.js'
 import { SyncScheduler } from './sources/sync-scheduler.js'
 import { httpSource } from './tracking/http-source.js'
@@ -90,10 +91,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const runner = app.get(SyncRunner)
     runner.stallTimeoutMs = config.syncStallSeconds * 1000
     const scheduler = new SyncScheduler(database.db, runner, logger)
+    const listeners = app.get(ListenerHost)
     if (config.worker) {
       await runner.failInterrupted()
       processor.start()
       scheduler.start()
+      await listeners.startAll()
     }
 
     await app.listen({ port: config.port, host: config.host })
@@ -116,6 +119,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       async close() {
         clearInterval(sweeper)
         scheduler.stop()
+        await listeners.stopAll()
         await app.close()
         await runner.settled()
         await processor.stop()

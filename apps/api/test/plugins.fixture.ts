@@ -1,3 +1,5 @@
+import { type AddressInfo, createServer, type Socket } from 'node:net'
+import { createInterface } from 'node:readline'
 import {
   AuthenticationError,
   definePlugin,
@@ -170,3 +172,59 @@ export function signedWebhook(body: object, options: { secret?: string; timestam
   })
   return { raw, headers: { 'content-type': 'application/json', ...headers } }
 }
+
+/**
+ * A receiver on a TCP port: each line `email event` becomes a track envelope, answered `ok` once it
+ * is durable or `retry` when it could not be stored, like an SMTP server's 250 and 451.
+ */
+export const lineListenerPlugin = definePlugin({
+  id: 'line-listener-test',
+  name: 'Line listener (test)',
+  version: '1.0.0',
+  sdk: '^1',
+  categories: ['channel'],
+  config: z.object({ port: z.number().int().min(0).max(65535), token: secret() }),
+  listener: {
+    async start(ctx, { config, ingest }) {
+      const server = createServer((socket) => {
+        const lines = createInterface({ input: socket })
+        lines.on('line', async (line) => {
+          const [email, event] = line.trim().split(/\s+/)
+          try {
+            await ingest([
+              {
+                type: 'track',
+                messageId: `line:${line}`,
+                identifiers: [{ type: 'email', value: email ?? '' }],
+                occurredAt: ctx.clock.now().toISOString(),
+                event: event ?? 'Line received',
+                channel: 'chat',
+              },
+            ])
+            socket.write('ok\n')
+          } catch {
+            socket.write('retry\n')
+          }
+        })
+      })
+      const connections = new Set<Socket>()
+      server.on('connection', (socket) => {
+        connections.add(socket)
+        socket.on('close', () => connections.delete(socket))
+      })
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(config.port, '127.0.0.1', () => resolve())
+      })
+      const { port } = server.address() as AddressInfo
+      return {
+        address: `tcp://127.0.0.1:${port}`,
+        stop: () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve())
+            for (const socket of connections) socket.destroy()
+          }),
+      }
+    },
+  },
+})

@@ -21,6 +21,8 @@ export const pluginSchema = z.object({
     webhook: z.boolean(),
     upload: z.boolean(),
     channel: z.boolean(),
+    /** Runs a receiver (an SMTP server, say) while a source of it is enabled. */
+    listener: z.boolean(),
     writeKey: z.boolean(),
   }),
   /** For uploads: accepted media types and the options' JSON Schema. */
@@ -50,6 +52,16 @@ export const syncRunSchema = z.object({
 })
 export type SyncRunView = z.infer<typeof syncRunSchema>
 
+/** A source's receiver as this server runs it: `failed` says why (a port in use) and retries. */
+export const listenerSchema = z.object({
+  state: z.enum(['starting', 'running', 'failed', 'stopped']),
+  /** Where it listens, e.g. smtp://0.0.0.0:2525. */
+  address: z.string().nullable(),
+  error: z.string().nullable(),
+  since: isoTime.nullable(),
+})
+export type ListenerView = z.infer<typeof listenerSchema>
+
 export const sourceSchema = z.object({
   id: z.uuid(),
   pluginId: z.string(),
@@ -66,6 +78,8 @@ export const sourceSchema = z.object({
   createdAt: isoTime,
   updatedAt: isoTime,
   lastRun: syncRunSchema.nullable(),
+  /** For plugins with a listener: what it is doing in this server; null otherwise. */
+  listener: listenerSchema.nullable(),
 })
 export type SourceView = z.infer<typeof sourceSchema>
 export const sourceListSchema = z.object({ items: z.array(sourceSchema) })

@@ -3,6 +3,7 @@ import { type Envelope, parseEnvelopes } from '@rapport/plugin-sdk'
 import type { Kysely } from 'kysely'
 import { DB, type Db } from '../database/database.js'
 import type { FieldError } from '../http/problem.js'
+import { recordRefused } from './dead-letters.repository.js'
 import { type AppendResult, appendToInbox, inboxRows } from './inbox.repository.js'
 import { InboxWriter } from './inbox-writer.js'
 import { PROCESSOR, type Processor } from './processor.js'
@@ -67,6 +68,21 @@ export class IngestionService {
     const result = await this.writer.append(rows, suppressed)
     if (result.accepted) this.processor.wake()
     return { ...result, invalid }
+  }
+
+  /**
+   * Pushed data from a source (webhooks, listeners): what fails validation is kept as dead letters
+   * with its reasons, so that nothing a vendor sent is lost without a trace.
+   */
+  async ingestFromSource(workspaceId: string, sourceId: string, inputs: unknown[]): Promise<IngestResult> {
+    const result = await this.ingest(workspaceId, sourceId, inputs)
+    await recordRefused(
+      this.db,
+      workspaceId,
+      sourceId,
+      result.invalid.map((i) => ({ message: inputs[i.index], messageId: i.messageId, errors: i.errors })),
+    )
+    return result
   }
 
   /** Settings changed (identity rules, an erase with suppression): read them again at once. */

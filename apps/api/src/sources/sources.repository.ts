@@ -1,4 +1,4 @@
-import type { SourceView, SyncRunView } from '@rapport/api-client'
+import type { ListenerView, SourceView, SyncRunView } from '@rapport/api-client'
 import type { Db } from '../database/database.js'
 import { beforeCursor, decodeCursor, toPage } from '../http/pagination.js'
 
@@ -85,6 +85,7 @@ export function toSourceView(
   secretsSet: string[],
   hasWebhook: boolean,
   lastRun: SyncRunView | undefined,
+  listener: ListenerView | null,
 ): SourceView {
   return {
     id: row.id,
@@ -99,6 +100,7 @@ export function toSourceView(
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     lastRun: lastRun ?? null,
+    listener,
   }
 }
 

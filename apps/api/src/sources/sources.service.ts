@@ -20,6 +20,7 @@ import { LOGGER } from '../logging/logger.js'
 import { pluginContextFor } from '../plugins/plugin-context.js'
 import { PLUGINS, type PluginRegistry } from '../plugins/plugin-registry.js'
 import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
+import { ListenerHost } from './listener-host.js'
 import { fullConfig, openSecrets, prepareConfig, secretValues } from './source-config.js'
 import {
   findSource,
@@ -42,6 +43,7 @@ export class SourcesService {
     @Inject(PLUGINS) private readonly plugins: PluginRegistry,
     @Inject(SECRET_BOX) private readonly box: SecretBox,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(ListenerHost) private readonly listeners: ListenerHost,
   ) {}
 
   private readonly writeKeys = new Map<string, { at: number; source: SourceRow | undefined }>()
@@ -76,6 +78,7 @@ export class SourcesService {
         webhook: Boolean(plugin.webhook),
         upload: Boolean(plugin.upload),
         channel: Boolean(plugin.channel),
+        listener: Boolean(plugin.listener),
         writeKey: plugin.id === 'http',
       },
       upload: plugin.upload
@@ -159,6 +162,7 @@ export class SourcesService {
       })
       return row.id
     })
+    await this.listeners.refresh(id)
     return { ...(await this.get(caller.workspaceId, id)), writeKey }
   }
 
@@ -212,6 +216,7 @@ export class SourcesService {
       })
     })
     this.writeKeys.clear()
+    await this.listeners.refresh(row.id)
     return this.get(caller.workspaceId, row.id)
   }
 
@@ -227,6 +232,7 @@ export class SourcesService {
         details: { name: row.name, plugin: row.plugin_id },
       })
     })
+    await this.listeners.refresh(row.id)
   }
 
   async writeKey(workspaceId: string, sourceId: string): Promise<string> {
@@ -278,6 +284,6 @@ export class SourcesService {
       // The list stays readable; using the source says what is wrong.
       this.logger.error({ sourceId: row.id, err: error }, 'source secrets cannot be decrypted')
     }
-    return toSourceView(row, secretsSet, Boolean(plugin?.webhook), lastRun)
+    return toSourceView(row, secretsSet, Boolean(plugin?.webhook), lastRun, this.listeners.status(row))
   }
 }

@@ -77,15 +77,7 @@ export class WebhooksController {
       ])
       throw badRequest(`the webhook could not be read: ${reason}`)
     }
-    const result = await this.ingestion.ingest(source.workspace_id, source.id, inputs)
-    if (result.invalid.length) {
-      await recordRefused(
-        this.db,
-        source.workspace_id,
-        source.id,
-        result.invalid.map((i) => ({ message: inputs[i.index], messageId: i.messageId, errors: i.errors })),
-      )
-    }
+    const result = await this.ingestion.ingestFromSource(source.workspace_id, source.id, inputs)
     return { accepted: result.accepted, duplicates: result.duplicates, refused: result.invalid.length }
   }
 }
