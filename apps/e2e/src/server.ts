@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startServer } from '@rapport/api'
+import type { Plugin } from '@rapport/plugin-sdk'
 import { createTestDatabase } from '@rapport/db/testing'
 
 /** The first owner, created by the server's first start (it names them "Administrator"). */
@@ -16,7 +17,9 @@ export interface TestServer {
  * The real server on a random port over a fresh database of its own, serving the built admin UI.
  * Its first start creates the workspace "Default" with `owner` as its owner.
  */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(
+  options: { plugins?: Plugin[]; env?: Record<string, string> } = {},
+): Promise<TestServer> {
   const database = await createTestDatabase()
   const dataDir = await mkdtemp(join(tmpdir(), 'rapport-e2e-'))
   const server = await startServer({
@@ -27,7 +30,9 @@ export async function startTestServer(): Promise<TestServer> {
       RAPPORT_DATA_DIR: dataDir,
       RAPPORT_ADMIN_EMAIL: owner.email,
       RAPPORT_ADMIN_PASSWORD: owner.password,
+      ...options.env,
     },
+    ...(options.plugins ? { plugins: options.plugins } : {}),
   })
   return {
     url: server.url,
