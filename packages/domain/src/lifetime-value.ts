@@ -17,11 +17,12 @@ export interface ValueRecord {
 }
 
 export const paidInvoiceStatuses: readonly string[] = ['paid']
-export const countedRefundExcludedStatuses: readonly string[] = ['failed', 'canceled', 'cancelled']
+/** A refund not (yet) given back: failed, canceled, or a draft credit note not issued. */
+export const countedRefundExcludedStatuses: readonly string[] = ['failed', 'canceled', 'cancelled', 'draft']
 
 /**
  * what a record adds to lifetime value: a paid invoice +amount, a refund -amount (unless
- * failed/canceled), everything else 0; deleted records 0. Undefined means it adds nothing, which is
+ * failed, canceled or draft), everything else 0; deleted records 0. Undefined means it adds nothing, which is
  * also the answer for a record without an amount or a currency: a sum in an unknown currency would
  * be a guess.
  */

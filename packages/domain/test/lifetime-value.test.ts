@@ -23,7 +23,7 @@ describe('lifetime value', () => {
       ).toBeUndefined()
   })
 
-  test('a refund takes its amount off unless it failed or was canceled', () => {
+  test('a refund takes its amount off unless it failed, was canceled or is still a draft', () => {
     expect(
       lifetimeValueContribution({ type: 'refund', status: 'succeeded', amount: 5, currency: 'EUR' }),
     ).toEqual({
@@ -31,7 +31,7 @@ describe('lifetime value', () => {
       amount: -5,
     })
     expect(lifetimeValueContribution({ type: 'refund', amount: -5, currency: 'EUR' })?.amount).toBe(-5)
-    for (const status of ['failed', 'canceled', 'cancelled', 'FAILED'])
+    for (const status of ['failed', 'canceled', 'cancelled', 'FAILED', 'draft'])
       expect(
         lifetimeValueContribution({ type: 'refund', status, amount: 5, currency: 'EUR' }),
       ).toBeUndefined()
