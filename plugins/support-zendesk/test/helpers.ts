@@ -1,0 +1,42 @@
+import { type Fixture, loadFixtures, startFixtureServer } from '@rapport/plugin-testkit'
+import { afterEach } from 'vitest'
+
+export const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url)
+
+/** Every recorded Zendesk answer of the main scenario. */
+export const fixtures = loadFixtures(
+  fixture('me.json'),
+  fixture('users.json'),
+  fixture('organizations.json'),
+  fixture('tickets.json'),
+  fixture('ticket-events.json'),
+  fixture('satisfaction-ratings.json'),
+)
+
+// Test tokens only: the fixtures expect exactly these (me.json answers each differently).
+export const tokens = {
+  good: 'zd_test_good_7hQ2',
+  revoked: 'zd_test_revoked_9Xk1',
+  anonymous: 'zd_test_anonymous_3Lp8',
+  agent: 'zd_test_agent_5Rt4',
+}
+
+export const configFor = (baseUrl: string, apiToken = tokens.good) => ({
+  baseUrl,
+  email: 'admin@northwind.example',
+  apiToken,
+})
+
+/** A fixture server per test, closed after it. */
+export function useFixtureServer() {
+  let close: (() => Promise<void>) | undefined
+  afterEach(async () => {
+    await close?.()
+    close = undefined
+  })
+  return async (answers: readonly Fixture[] = fixtures) => {
+    const server = await startFixtureServer(answers)
+    close = server.close
+    return server
+  }
+}
