@@ -20,9 +20,10 @@ export const plugin = definePlugin({
   categories: ['support'],
   description: 'Users, organizations, tickets, ticket status changes and CSAT ratings from Zendesk Support.',
   config: configSchema,
-  // The incremental exports allow 10 requests a minute; other endpoints allow more, but the few
-  // calls made to them (requesters, an organization's members) are spaced the same way.
-  http: { requestsPerSecond: 10 / 60, burst: 1 },
+  // The incremental exports allow 10 requests a minute: a bucket of 10 refilled at that pace. Other
+  // endpoints allow more, but the few calls made to them (requesters, an organization's members)
+  // are counted the same way.
+  http: { requestsPerSecond: 10 / 60, burst: 10 },
   check,
   streams: {
     users: usersStream,
