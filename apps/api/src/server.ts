@@ -6,7 +6,13 @@ import { NestFactory } from '@nestjs/core'
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify'
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger'
 import { connect, type DatabaseHandle, migrateToLatest } from '@rapport/db'
+import billingStripe from '@rapport/plugin-billing-stripe'
+import channelEmail from '@rapport/plugin-channel-email'
+import crmHubspot from '@rapport/plugin-crm-hubspot'
+import erpOdoo from '@rapport/plugin-erp-odoo'
 import importCsvPlugin from '@rapport/plugin-import-csv'
+import sourcePostgres from '@rapport/plugin-source-postgres'
+import supportZendesk from '@rapport/plugin-support-zendesk'
 import type { Plugin } from '@rapport/plugin-sdk'
 import type { FastifyInstance } from 'fastify'
 import type { DestinationStream } from 'pino'
@@ -27,6 +33,18 @@ import { ListenerHost } from './sources/listener-host.js'
 import { SyncRunner } from './sources/sync-runner.js'
 import { SyncScheduler } from './sources/sync-scheduler.js'
 import { httpSource } from './tracking/http-source.js'
+
+/** The connectors that ship with Rapport; more load from RAPPORT_PLUGINS. */
+export const builtInPlugins = [
+  httpSource,
+  importCsvPlugin,
+  crmHubspot,
+  billingStripe,
+  erpOdoo,
+  supportZendesk,
+  sourcePostgres,
+  channelEmail,
+]
 
 export interface StartOptions {
   /** Overrides on top of process.env. */
@@ -68,7 +86,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       options.print ?? ((t) => process.stdout.write(`${t}\n`)),
     )
 
-    const plugins = new PluginRegistry([httpSource, importCsvPlugin, ...(options.plugins ?? [])])
+    const plugins = new PluginRegistry([...builtInPlugins, ...(options.plugins ?? [])])
     await plugins.load(config.plugins, logger)
     const secretBox = new SecretBox(
       loadSecretKey(config.secretKey, config.dataDir, Boolean(config.databaseUrl), logger),

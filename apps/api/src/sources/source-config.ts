@@ -44,9 +44,13 @@ export function prepareConfig(
       errors,
     )
   }
+  // What is stored is the input, checked: a schema may transform values (a table name into its
+  // parts), and its output would not parse again when the source runs. Unknown keys are dropped.
+  const known = new Set(Object.keys(plugin.config.shape))
   const config: Record<string, unknown> = {}
   const secrets: Record<string, unknown> = { ...extraSecrets }
-  for (const [key, value] of Object.entries(parsed.data as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(merged)) {
+    if (!known.has(key)) continue
     if (secretFields.includes(key)) {
       if (value !== undefined) secrets[key] = value
     } else config[key] = value

@@ -10,7 +10,7 @@ import { LOGGER } from '../logging/logger.js'
 import { pluginContextFor } from '../plugins/plugin-context.js'
 import { PLUGINS, type PluginRegistry } from '../plugins/plugin-registry.js'
 import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
-import { fullConfig, secretValues } from './source-config.js'
+import { runnableConfig, secretValues } from './source-config.js'
 import { readCheckpoint, writeCheckpoint } from './source-state.repository.js'
 import { findRun, findSource, toSyncRunView } from './sources.repository.js'
 
@@ -150,7 +150,7 @@ export class SyncRunner {
     }
     const log = this.logger.child({ workspaceId, sourceId: source.id, plugin: plugin.id, runId })
     try {
-      config = fullConfig(source, this.box)
+      config = runnableConfig(plugin, source, this.box)
       const secrets = secretValues(plugin, config)
       redact = createRedactor(secrets)
       const ctx = pluginContextFor(
