@@ -134,6 +134,27 @@ describe('the Segment-compatible tracking API', () => {
     })
     expect(hugeBatch.status).toBe(400)
     expect(hugeBatch.body.detail).toContain('500 KB')
+    // In a batch, a call over 32 KB is refused on its own; the others are taken.
+    const oneTooBig = await track(context.server.url, writeKey, 'batch', {
+      batch: [
+        { type: 'track', userId: 'u', event: 'Small', messageId: 'one-small' },
+        {
+          type: 'track',
+          userId: 'u',
+          event: 'Big',
+          messageId: 'one-big',
+          properties: { blob: 'x'.repeat(33 * 1024) },
+        },
+      ],
+    })
+    expect(oneTooBig.status).toBe(200)
+    expect(oneTooBig.body).toMatchObject({ accepted: 1 })
+    const tooBig = await context.server.database.db
+      .selectFrom('dead_letters')
+      .select('reason')
+      .where('message_id', '=', 'one-big')
+      .executeTakeFirstOrThrow()
+    expect(tooBig.reason).toContain('larger than 32 KB')
 
     const noEvent = await track(context.server.url, writeKey, 'track', { userId: 'u' })
     expect(noEvent.status).toBe(400)

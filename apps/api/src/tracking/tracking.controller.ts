@@ -80,12 +80,14 @@ export class TrackingController {
     const messages = batch?.data ? batch.data.batch : [{ ...(body as object), type: call }]
     const envelopes: unknown[] = []
     const rejected: Rejected[] = []
+    // No call can be over the limit when the whole body is not; a body of unknown size is measured.
+    const measureCalls = !(size > 0) || size > maxCallBytes
     messages.forEach((message, index) => {
       const messageId =
         typeof (message as { messageId?: unknown })?.messageId === 'string'
           ? (message as { messageId: string }).messageId
           : null
-      if (JSON.stringify(message ?? null).length > maxCallBytes) {
+      if (measureCalls && JSON.stringify(message ?? null).length > maxCallBytes) {
         rejected.push({ index, messageId, errors: [{ path: '', message: 'the call is larger than 32 KB' }] })
         return
       }
