@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { Client, memberWithRole, useTestServer } from './harness.js'
+import { Client, httpSource, memberWithRole, track, useTestServer } from './harness.js'
 import {
   billingPlugin,
   failingPlugin,
@@ -253,6 +253,83 @@ describe('plugins and sources', () => {
       { 'content-type': 'text/csv' },
     )
     expect(badOptions.status).toBe(400)
+  })
+
+  test('an import run counts what processing made of its rows: created, updated, merged customers', async () => {
+    const source = (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'import-csv',
+        name: 'Summary sheet',
+        config: { defaultCurrency: 'EUR' },
+      })
+    ).body
+    expect(source.config).toEqual({ defaultCurrency: 'EUR' })
+    // A form's emptied optional field is sent as null, which clears it.
+    const cleared = await context.owner.patch(`/api/v1/sources/${source.id}`, {
+      config: { defaultCurrency: null },
+    })
+    expect(cleared.body.config).toEqual({})
+    const upload = async (csv: string) => {
+      const options = {
+        kind: 'contacts',
+        columns: {
+          Email: { to: 'identifier', type: 'email' },
+          'User ID': { to: 'identifier', type: 'userId' },
+          Plan: { to: 'trait', key: 'plan' },
+        },
+      }
+      const answer = await context.owner.request(
+        'POST',
+        `/api/v1/sources/${source.id}/uploads?options=${encodeURIComponent(JSON.stringify(options))}`,
+        csv,
+        { 'content-type': 'text/csv' },
+      )
+      expect(answer.status).toBe(202)
+      await runToEnd(context.owner, answer.body.id)
+      await context.server.processor.settled()
+      return (await context.owner.get(`/api/v1/sync-runs/${answer.body.id}`)).body
+    }
+    const first = await upload(
+      'Email,User ID,Plan\nsum-ada@csv.example,,pro\n,sum-bob,free\nsum-ada@csv.example,,team\n',
+    )
+    expect(first.envelopes).toBe(3)
+    expect(first.processed).toEqual({ created: 2, updated: 1, merged: 0, skipped: 0, deadLettered: 0 })
+    // The details keep the runner's counts; the processor's are only in `processed`.
+    expect(first.details).not.toHaveProperty('processed')
+    expect(first.details).toHaveProperty('duplicates', 0)
+
+    // One row naming both people: their profiles merge. The first file again: all duplicates.
+    const second = await upload('Email,User ID,Plan\nsum-ada@csv.example,sum-bob,pro\n')
+    expect(second.processed).toMatchObject({ created: 0, updated: 0, merged: 1 })
+    const again = await upload(
+      'Email,User ID,Plan\nsum-ada@csv.example,,pro\n,sum-bob,free\nsum-ada@csv.example,,team\n',
+    )
+    expect(again).toMatchObject({ envelopes: 0, details: { duplicates: 3 } })
+    expect(again.processed).toMatchObject({ created: 0, updated: 0, merged: 0 })
+    const listed = (await context.owner.get(`/api/v1/sources/${source.id}/runs`)).body.items
+    expect(listed.map((run: { processed: { created: number } }) => run.processed.created)).toEqual([0, 0, 2])
+  })
+
+  test('dead letters say whether they can be retried: a refused call cannot, a failed envelope can', async () => {
+    const { writeKey } = await httpSource(context.owner, 'Retry site')
+    // Year 0000 passes the envelope schema but PostgreSQL has no year zero: a processing failure.
+    await track(context.server.url, writeKey, 'track', {
+      userId: 'retry-me',
+      event: 'Time travel',
+      messageId: 'retry-poison',
+      timestamp: '0000-01-01T00:00:00Z',
+    })
+    await track(context.server.url, writeKey, 'batch', {
+      batch: [
+        { type: 'track', userId: 'retry-ok', event: 'Fine', messageId: 'retry-fine' },
+        { type: 'track', event: 'No one', messageId: 'retry-refused' },
+      ],
+    })
+    await context.server.processor.settled()
+    const letters = (await context.owner.get('/api/v1/dead-letters')).body.items
+    const byMessage = (id: string) => letters.find((l: { messageId: string }) => l.messageId === id)
+    expect(byMessage('retry-poison')).toMatchObject({ retryable: true, attempts: 3 })
+    expect(byMessage('retry-refused')).toMatchObject({ retryable: false, attempts: 0 })
   })
 
   test('who may do what: viewers see nothing of sources; analysts read but do not change', async () => {

@@ -10,9 +10,12 @@ describe('the Segment-compatible tracking API', () => {
     const analytics = new Analytics({ writeKey, host: context.server.url, flushAt: 3, flushInterval: 100 })
     const errors: unknown[] = []
     analytics.on('error', (error) => errors.push(error))
+    // Calls a millisecond apart can swap order once each batch's clock skew is corrected (as in
+    // Segment); the plan change is given a time of its own so that which plan wins is certain.
     analytics.identify({
       anonymousId: 'anon-1',
       traits: { email: 'Ada@Example.com', name: 'Ada Lovelace', plan: 'pro' },
+      timestamp: new Date(Date.now() - 5_000),
     })
     analytics.track({ anonymousId: 'anon-1', event: 'Checkout Started', properties: { total: 42 } })
     analytics.page({

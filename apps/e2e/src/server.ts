@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startServer } from '@rapport/api'
-import type { Plugin } from '@rapport/plugin-sdk'
 import { createTestDatabase } from '@rapport/db/testing'
+import type { Plugin } from '@rapport/plugin-sdk'
 
 /** The first owner, created by the server's first start (it names them "Administrator"). */
 export const owner = { email: 'owner@example.test', password: 'owner-password-123', name: 'Administrator' }

@@ -14,6 +14,29 @@ import type {
   UpdateUserInput,
   UserView,
 } from './contract.js'
+import type {
+  CustomerQuery,
+  CustomerSummary,
+  EraseResult,
+  MergeHistory,
+  Profile,
+  RecordView,
+  TimelineEntry,
+  TimelineQuery,
+  TraitHistory,
+  UnmergeResult,
+} from './customers-contract.js'
+import type {
+  CheckResultView,
+  CreatedSource,
+  CreateSourceInput,
+  DeadLetterView,
+  IngestionHealth,
+  PluginView,
+  SourceView,
+  SyncRunView,
+  UpdateSourceInput,
+} from './sources-contract.js'
 
 /** A non-2xx answer, carrying the server's problem+json so a form can show each field's error. */
 export class ApiError extends Error {
@@ -53,6 +76,8 @@ type Query = Record<string, string | number | undefined>
 interface RequestOptions {
   body?: unknown
   query?: Query
+  /** A body sent as it is (a file upload), instead of `body` as JSON. */
+  raw?: { content: Blob | string; contentType: string }
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>
@@ -63,9 +88,14 @@ export function createApiClient(options: ApiClientOptions = {}) {
   // Cookie-authenticated writes must echo the session's CSRF token; the server hands it out in Me.
   let csrfToken: string | undefined
 
-  async function request<T>(method: string, path: string, { body, query }: RequestOptions = {}): Promise<T> {
+  async function request<T>(
+    method: string,
+    path: string,
+    { body, query, raw }: RequestOptions = {},
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' }
     if (body !== undefined) headers['content-type'] = 'application/json'
+    if (raw) headers['content-type'] = raw.contentType
     if (options.token) headers.authorization = `Bearer ${options.token}`
     if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken
 
@@ -73,7 +103,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
       method,
       headers,
       credentials: 'include',
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(raw ? { body: raw.content } : body === undefined ? {} : { body: JSON.stringify(body) }),
     })
     const text = await response.text()
     const parsed: unknown = text ? parseJson(text) : undefined
@@ -123,6 +153,64 @@ export function createApiClient(options: ApiClientOptions = {}) {
     auditLog: {
       list: (query: PageQuery & { action?: string | undefined } = {}) =>
         request<Page<AuditEntryView>>('GET', '/api/v1/audit-log', { query: { ...query } }),
+    },
+    customers: {
+      search: (query: CustomerQuery = {}) =>
+        request<Page<CustomerSummary>>('GET', '/api/v1/customers', { query: { ...query } }),
+      get: (id: string) => request<Profile>('GET', `/api/v1/customers/${segment(id)}`),
+      lookup: (type: string, value: string) =>
+        request<Profile>('GET', '/api/v1/customers/lookup', { query: { type, value } }),
+      timeline: (id: string, query: TimelineQuery = {}) =>
+        request<Page<TimelineEntry>>('GET', `/api/v1/customers/${segment(id)}/timeline`, {
+          query: { ...query },
+        }),
+      records: (id: string, query: PageQuery & { type?: string | undefined } = {}) =>
+        request<Page<RecordView>>('GET', `/api/v1/customers/${segment(id)}/records`, {
+          query: { ...query },
+        }),
+      traitHistory: (id: string, key: string) =>
+        request<TraitHistory>('GET', `/api/v1/customers/${segment(id)}/traits/${segment(key)}`),
+      merges: (id: string) => request<MergeHistory>('GET', `/api/v1/customers/${segment(id)}/merges`),
+      unmerge: (id: string, mergeId: string) =>
+        request<UnmergeResult>('POST', `/api/v1/customers/${segment(id)}/merges/${segment(mergeId)}/undo`),
+      erase: (id: string, options: { suppress?: boolean } = {}) =>
+        request<EraseResult>('DELETE', `/api/v1/customers/${segment(id)}`, {
+          query: { suppress: options.suppress ? 'true' : undefined },
+        }),
+    },
+    plugins: {
+      list: () => request<{ items: PluginView[] }>('GET', '/api/v1/plugins'),
+    },
+    sources: {
+      list: () => request<{ items: SourceView[] }>('GET', '/api/v1/sources'),
+      get: (id: string) => request<SourceView>('GET', `/api/v1/sources/${segment(id)}`),
+      create: (input: CreateSourceInput) =>
+        request<CreatedSource>('POST', '/api/v1/sources', { body: input }),
+      update: (id: string, input: UpdateSourceInput) =>
+        request<SourceView>('PATCH', `/api/v1/sources/${segment(id)}`, { body: input }),
+      remove: (id: string) => request<void>('DELETE', `/api/v1/sources/${segment(id)}`),
+      check: (id: string) => request<CheckResultView>('POST', `/api/v1/sources/${segment(id)}/check`),
+      writeKey: (id: string) =>
+        request<{ writeKey: string }>('GET', `/api/v1/sources/${segment(id)}/write-key`),
+      sync: (id: string) => request<SyncRunView>('POST', `/api/v1/sources/${segment(id)}/sync`),
+      /** Starts reading a file (a CSV) with the plugin's upload options; answers with the running run. */
+      upload: (id: string, file: Blob | string, options: unknown, contentType = 'text/csv') =>
+        request<SyncRunView>('POST', `/api/v1/sources/${segment(id)}/uploads`, {
+          query: { options: JSON.stringify(options) },
+          raw: { content: file, contentType },
+        }),
+      runs: (id: string, query: PageQuery = {}) =>
+        request<Page<SyncRunView>>('GET', `/api/v1/sources/${segment(id)}/runs`, { query: { ...query } }),
+    },
+    syncRuns: {
+      get: (id: string) => request<SyncRunView>('GET', `/api/v1/sync-runs/${segment(id)}`),
+    },
+    ingestion: {
+      health: () => request<IngestionHealth>('GET', '/api/v1/ingestion/health'),
+      deadLetters: (query: PageQuery = {}) =>
+        request<Page<DeadLetterView>>('GET', '/api/v1/dead-letters', { query: { ...query } }),
+      retryDeadLetter: (id: string) => request<void>('POST', `/api/v1/dead-letters/${segment(id)}/retry`),
+      discardDeadLetter: (id: string) => request<void>('DELETE', `/api/v1/dead-letters/${segment(id)}`),
     },
   }
 }

@@ -12,10 +12,13 @@ export const customerSummarySchema = z.object({
   id: z.uuid(),
   displayName: z.string().nullable(),
   email: z.string().nullable(),
+  /** The strongest identifier (user id, e-mail, phone, vendor id, anonymous id): what to call the nameless. */
+  identifier: z.object({ type: z.string(), value: z.string() }).nullable(),
   firstSeenAt: isoTime,
   lastSeenAt: isoTime,
 })
 export type CustomerSummary = z.infer<typeof customerSummarySchema>
+export type CustomerQuery = Partial<z.infer<typeof customerQuerySchema>>
 export const customerPageSchema = z.object({
   items: z.array(customerSummarySchema),
   nextCursor: z.string().nullable(),
@@ -28,6 +31,11 @@ export const customerQuerySchema = z.object({
     .max(200)
     .optional()
     .describe('A name, or any identifier (e-mail, phone, user id, vendor id), or its beginning'),
+  sourceId: z.uuid().optional().describe('Only customers this source sent something about'),
+  seenSince: z.iso
+    .datetime({ offset: true, message: 'must be an ISO-8601 time' })
+    .optional()
+    .describe('Only customers last seen at or after this time'),
   cursor: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 })
@@ -74,12 +82,32 @@ export const profileSchema = z.object({
   traits: z.array(traitViewSchema),
   records: z.object({
     counts: z.record(z.string(), z.number().int()).describe('Records per type'),
+    open: z
+      .record(z.string(), z.number().int())
+      .describe(
+        'Open items per type: unsolved tickets, unpaid invoices, deals in play, failing subscriptions',
+      ),
     recent: z.array(recordViewSchema),
   }),
+  /** Every source that sent something about this customer, to name provenance and filter by it. */
+  sources: z.array(z.object({ id: z.uuid(), name: z.string(), pluginId: z.string() })),
   mergedProfiles: z.number().int(),
   openConflicts: z.number().int(),
 })
 export type Profile = z.infer<typeof profileSchema>
+
+/** A trait's observations, newest first: its value history with provenance. */
+export const traitHistorySchema = z.object({
+  items: z.array(
+    z.object({
+      key: z.string(),
+      value: z.unknown(),
+      ...provenance,
+      observedAt: isoTime,
+    }),
+  ),
+})
+export type TraitHistory = z.infer<typeof traitHistorySchema>
 
 export const timelineEntrySchema = z.object({
   id: z.string(),
@@ -104,6 +132,7 @@ export const timelineQuerySchema = z.object({
   cursor: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 })
+export type TimelineQuery = Partial<z.infer<typeof timelineQuerySchema>>
 
 export const recordQuerySchema = z.object({
   type: z.string().optional(),
@@ -139,6 +168,10 @@ export const mergeHistorySchema = z.object({
   conflicts: z.array(conflictViewSchema),
 })
 export type MergeHistory = z.infer<typeof mergeHistorySchema>
+export type MergeView = z.infer<typeof mergeViewSchema>
+export type ConflictView = z.infer<typeof conflictViewSchema>
+export const unmergeResultSchema = z.object({ survivor: profileSchema, restored: profileSchema })
+export type UnmergeResult = z.infer<typeof unmergeResultSchema>
 
 export const lookupQuerySchema = z.object({ type: z.string().min(1), value: z.string().min(1) })
 export const eraseQuerySchema = z.object({

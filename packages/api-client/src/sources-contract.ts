@@ -48,6 +48,18 @@ export const syncRunSchema = z.object({
   progress: z.number().nullable(),
   error: z.string().nullable(),
   errorKind: z.string().nullable(),
+  /**
+   * What processing has made of the accepted envelopes so far: each created a customer, updated one,
+   * merged profiles, had no usable identifier (skipped) or failed processing (dead-lettered). Once
+   * they add up to `envelopes`, the run's data is on the profiles.
+   */
+  processed: z.object({
+    created: z.number().int(),
+    updated: z.number().int(),
+    merged: z.number().int(),
+    skipped: z.number().int(),
+    deadLettered: z.number().int(),
+  }),
   details: z.record(z.string(), z.unknown()),
 })
 export type SyncRunView = z.infer<typeof syncRunSchema>
@@ -135,6 +147,8 @@ export const deadLetterSchema = z.object({
   reason: z.string(),
   attempts: z.number().int(),
   failedAt: isoTime,
+  /** False for calls refused as invalid: only a fixed sender can resend them; discard those. */
+  retryable: z.boolean(),
 })
 export type DeadLetterView = z.infer<typeof deadLetterSchema>
 export const deadLetterPageSchema = z.object({

@@ -1,5 +1,6 @@
 import { Link, Navigate, Outlet, useLocation } from 'react-router-dom'
 import { ErrorState, Loading } from '../components/States'
+import { CustomerSearch } from '../features/customers/components/CustomerSearch'
 import { MeContext, useSession } from '../features/session/hooks/useSession'
 import { WorkspaceSwitcher } from '../features/workspaces/components/WorkspaceSwitcher'
 import { Navigation } from './Navigation'
@@ -37,6 +38,7 @@ export function AppShell() {
             Rapport
           </Link>
           <WorkspaceSwitcher />
+          <CustomerSearch />
           <div className="topbar__end">
             <UserMenu />
           </div>

@@ -16,10 +16,12 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <HomePage /> },
       { path: 'account', element: <AccountPage /> },
-      ...features.map((feature) => ({
-        path: feature.path,
-        element: <RequirePermission permission={feature.permission}>{feature.element}</RequirePermission>,
-      })),
+      ...features.flatMap((feature) =>
+        [feature, ...(feature.pages ?? [])].map((page) => ({
+          path: page.path,
+          element: <RequirePermission permission={feature.permission}>{page.element}</RequirePermission>,
+        })),
+      ),
       { path: '*', element: <NotFoundPage /> },
     ],
   },

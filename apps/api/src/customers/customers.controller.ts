@@ -12,6 +12,8 @@ import {
   recordQuerySchema,
   timelinePageSchema,
   timelineQuerySchema,
+  traitHistorySchema,
+  unmergeResultSchema,
 } from '@rapport/api-client'
 import type { Database } from '@rapport/db'
 import type { Kysely } from 'kysely'
@@ -23,19 +25,6 @@ import { beforeCursor, decodeCursor, toPage } from '../http/pagination.js'
 import { valid } from '../http/validation.js'
 import { recordsQuery, searchCustomers, timeline, toRecordView } from './customers.repository.js'
 import { CustomersService } from './customers.service.js'
-
-const traitHistorySchema = z.object({
-  items: z.array(
-    z.object({
-      key: z.string(),
-      value: z.unknown(),
-      sourceId: z.uuid().nullable(),
-      messageId: z.string(),
-      observedAt: z.string(),
-    }),
-  ),
-})
-const unmergeResultSchema = z.object({ survivor: profileSchema, restored: profileSchema })
 
 @Controller('api/v1/customers')
 @ApiCookieAuth()

@@ -32,7 +32,13 @@ export async function profileTree(db: Db, workspaceId: string, rootId: string): 
 export async function searchCustomers(
   db: Db,
   workspaceId: string,
-  query: { q?: string | undefined; cursor?: string | undefined; limit: number },
+  query: {
+    q?: string | undefined
+    sourceId?: string | undefined
+    seenSince?: string | undefined
+    cursor?: string | undefined
+    limit: number
+  },
 ): Promise<{ items: CustomerSummary[]; nextCursor: string | null }> {
   let q = db
     .selectFrom('customers as c')
@@ -52,6 +58,19 @@ export async function searchCustomers(
           .orderBy('i.first_seen_at')
           .limit(1)
           .as('email'),
+      (eb) =>
+        eb
+          .selectFrom('identities as i')
+          .select(
+            sql<{ type: string; value: string }>`json_build_object('type', i.type, 'value', i.value)`.as('x'),
+          )
+          .whereRef('i.customer_id', '=', 'c.id')
+          .orderBy(
+            sql`case i.type when 'userId' then 1 when 'email' then 2 when 'phone' then 3 when 'anonymousId' then 5 else 4 end`,
+          )
+          .orderBy('i.first_seen_at')
+          .limit(1)
+          .as('identifier'),
     ])
     .orderBy('c.last_seen_at', 'desc')
     .orderBy('c.id', 'desc')
@@ -74,6 +93,20 @@ export async function searchCustomers(
       ]),
     )
   }
+  if (query.seenSince) q = q.where('c.last_seen_at', '>=', new Date(query.seenSince))
+  if (query.sourceId) {
+    // Every envelope leaves a timeline row with its source, so the timeline knows who sent anything.
+    const { sourceId } = query
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('events as e')
+          .select(sql`1`.as('one'))
+          .whereRef('e.customer_id', '=', 'c.id')
+          .where('e.source_id', '=', sourceId),
+      ),
+    )
+  }
   const cursor = decodeCursor(query.cursor)
   if (cursor) q = q.where(beforeCursor(cursor, 'c.last_seen_at', 'c.id'))
   const rows = await q.execute()
@@ -81,6 +114,7 @@ export async function searchCustomers(
     id: r.id,
     displayName: r.display_name,
     email: r.email ?? null,
+    identifier: r.identifier ?? null,
     firstSeenAt: r.first_seen_at.toISOString(),
     lastSeenAt: r.last_seen_at.toISOString(),
   }))
@@ -195,7 +229,9 @@ export interface ProfileRow {
   identities: Profile['identities']
   traits: Profile['traits']
   counts: Record<string, number>
+  statuses: { type: string; status: string; count: number }[]
   recent: Profile['records']['recent']
+  sources: Profile['sources']
   money: {
     type: string
     status: string | null
@@ -209,8 +245,9 @@ export interface ProfileRow {
 
 /**
  * A whole profile in one statement (one round trip, one snapshot): the current profile for an id
- * (following merges), its identities, traits with provenance, record counts, recent records, what
- * feeds lifetime value, and how many profiles were merged into it and conflicts name it.
+ * (following merges), its identities, traits with provenance, record counts (all, and per status for
+ * open items), recent records, what feeds lifetime value, the sources that sent anything about it,
+ * and how many profiles were merged into it and conflicts name it.
  */
 export async function loadProfile(db: Db, workspaceId: string, id: string): Promise<ProfileRow | undefined> {
   const { rows } = await sql<ProfileRow>`
@@ -229,6 +266,18 @@ export async function loadProfile(db: Db, workspaceId: string, id: string): Prom
       (select coalesce(json_object_agg(r.type, r.n), '{}') from (
           select type, count(*)::int as n from records where workspace_id = c.workspace_id and customer_id = c.id and deleted_at is null group by type
         ) r) as counts,
+      (select coalesce(json_agg(json_build_object('type', r.type, 'status', r.status, 'count', r.n)), '[]') from (
+          select type, status, count(*)::int as n from records
+          where workspace_id = c.workspace_id and customer_id = c.id and deleted_at is null and status is not null
+          group by type, status
+        ) r) as statuses,
+      (select coalesce(json_agg(json_build_object('id', s.id, 'name', s.name, 'pluginId', s.plugin_id) order by s.name, s.id), '[]')
+        from sources s where s.workspace_id = c.workspace_id and s.id in (
+          select source_id from identities where workspace_id = c.workspace_id and customer_id = c.id
+          union select source_id from traits where workspace_id = c.workspace_id and customer_id = c.id
+          union select source_id from records where workspace_id = c.workspace_id and customer_id = c.id
+          union select source_id from events where workspace_id = c.workspace_id and customer_id = c.id
+        )) as sources,
       (select coalesce(json_agg(json_build_object('id', r.id, 'type', r.type, 'externalId', r.external_id, 'status', r.status, 'title', r.title,
           'amount', r.amount, 'currency', r.currency, 'properties', r.properties, 'occurredAt', ${iso('r.occurred_at')},
           'updatedAt', ${iso('r.updated_at')}, 'deleted', r.deleted_at is not null, 'sourceId', r.source_id, 'messageId', r.message_id)

@@ -6,6 +6,7 @@ import {
   identityKey,
   lifetimeValue,
   normalizeIdentifier,
+  openRecordCounts,
   winningObservation,
 } from '@rapport/domain'
 import { type Kysely, sql } from 'kysely'
@@ -54,8 +55,10 @@ export class CustomersService {
       traits: row.traits,
       records: {
         counts: row.counts,
+        open: openRecordCounts(row.statuses),
         recent: row.recent.map((r) => ({ ...r, amount: r.amount === null ? null : Number(r.amount) })),
       },
+      sources: row.sources,
       mergedProfiles: row.merged,
       openConflicts: row.conflicts,
     }

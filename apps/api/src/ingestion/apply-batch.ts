@@ -23,10 +23,15 @@ export interface InboxItem {
   envelope: Envelope
 }
 
+/** What one envelope did to the profiles: made a new one, matched one, merged two or more, or nothing. */
+export type EnvelopeOutcome = 'created' | 'updated' | 'merged' | 'skipped'
+
 export interface BatchOutcome {
   customersCreated: number
   merges: number
   conflicts: number
+  /** Per item, in the order given: what a run's summary counts. */
+  outcomes: EnvelopeOutcome[]
 }
 
 const nameTraits = ['name', 'firstName', 'lastName', 'first_name', 'last_name']
@@ -46,10 +51,14 @@ export async function applyBatch(
 ): Promise<BatchOutcome> {
   const graph = await loadGraph(trx, workspaceId, items, settings)
   const writes = new Writes()
+  const outcomes: EnvelopeOutcome[] = []
 
   for (const item of items) {
     const identifiers = usableIdentifiers(item.envelope.identifiers, settings.identity)
-    if (identifiers.length === 0 && item.envelope.type !== 'record') continue
+    if (identifiers.length === 0 && item.envelope.type !== 'record') {
+      outcomes.push('skipped')
+      continue
+    }
     const plan = planResolution({
       identifiers,
       ownerOf: (key) => graph.ownerOf(key),
@@ -81,6 +90,7 @@ export async function applyBatch(
       writes.identities.push({ identifier, customerId, profileId, occurredAt, ...context })
     }
     for (const conflict of plan.conflicts) writes.conflicts.push({ ...conflict, ...context })
+    outcomes.push(plan.merges.length ? 'merged' : plan.target.kind === 'existing' ? 'updated' : 'created')
     writes.touch(customerId, occurredAt)
     writes.content(item.envelope, { customerId, profileId, occurredAt, ...context })
   }
@@ -92,6 +102,7 @@ export async function applyBatch(
     customersCreated: writes.newCustomers.size,
     merges: writes.merges.length,
     conflicts: writes.conflicts.length,
+    outcomes,
   }
 }
 

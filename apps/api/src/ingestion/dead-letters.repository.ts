@@ -55,6 +55,7 @@ export async function findDeadLetter(db: Db, workspaceId: string, id: string) {
 
 export function toDeadLetterView(row: {
   id: string
+  inbox_id: string | null
   message_id: string
   source_id: string | null
   envelope: unknown
@@ -70,5 +71,6 @@ export function toDeadLetterView(row: {
     reason: row.reason,
     attempts: row.attempts,
     failedAt: row.failed_at.toISOString(),
+    retryable: row.inbox_id !== null,
   }
 }

@@ -3,6 +3,7 @@ import type { Envelope } from '@rapport/plugin-sdk'
 import { type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
 import { applyBatch, type InboxItem } from './apply-batch.js'
+import { countRunOutcomes } from './run-outcomes.repository.js'
 import { ingestionSettings } from './workspace-settings.repository.js'
 
 export const maxAttempts = 3
@@ -16,6 +17,7 @@ interface ClaimedRow {
   source_id: string | null
   envelope: unknown
   attempts: number
+  received_at: Date
 }
 
 /** What the rest of the server needs of the processor, on this thread or on its own. */
@@ -123,19 +125,16 @@ export class InboxProcessor implements Processor {
   }
 
   private async claim(trx: Kysely<Database>): Promise<ClaimedRow[]> {
-    const pending = await sql<{
-      partition: number
-    }>`select distinct partition from inbox where processed_at is null`.execute(trx)
-    const locked: number[] = []
-    for (const { partition } of pending.rows) {
-      const lock = await sql<{
-        locked: boolean
-      }>`select pg_try_advisory_xact_lock(${lockBase + partition}) as locked`.execute(trx)
-      if (lock.rows[0]?.locked) locked.push(partition)
-    }
-    if (!locked.length) return []
-    const rows = await sql<ClaimedRow>`select id, workspace_id, source_id, envelope, attempts from inbox
-      where partition = any(${sql.val(locked)}::smallint[]) and processed_at is null
+    // One statement takes every pending partition no other worker holds (its lock lasts as long as
+    // this transaction); the rows come from those partitions only.
+    const locked = await sql<{ partition: number }>`select partition
+      from (select distinct partition from inbox where processed_at is null) pending
+      where pg_try_advisory_xact_lock(${lockBase} + partition)`.execute(trx)
+    if (!locked.rows.length) return []
+    const partitions = locked.rows.map((row) => row.partition)
+    const rows =
+      await sql<ClaimedRow>`select id, workspace_id, source_id, envelope, attempts, received_at from inbox
+      where partition = any(${sql.val(partitions)}::smallint[]) and processed_at is null
       order by id limit ${this.batchSize} for update skip locked`.execute(trx)
     return rows.rows
   }
@@ -153,9 +152,25 @@ export class InboxProcessor implements Processor {
     for (const workspaceId of [...byWorkspace.keys()].sort()) {
       await sql`select pg_advisory_xact_lock(${workspaceLockClass}, hashtext(${workspaceId}))`.execute(trx)
     }
+    const received = new Map(rows.map((row) => [String(row.id), row.received_at]))
+    const outcomes: Parameters<typeof countRunOutcomes>[1] = []
     for (const [workspaceId, items] of byWorkspace) {
-      await applyBatch(trx as any, workspaceId, items, await ingestionSettings(trx, workspaceId))
+      const applied = await applyBatch(
+        trx as any,
+        workspaceId,
+        items,
+        await ingestionSettings(trx, workspaceId),
+      )
+      for (const [index, item] of items.entries()) {
+        outcomes.push({
+          sourceId: item.sourceId,
+          receivedAt: received.get(item.id)!,
+          outcome: applied.outcomes[index] ?? 'skipped',
+        })
+      }
     }
+    // Runs (a CSV import, a sync) learn what became of what they delivered: new, updated, merged.
+    await countRunOutcomes(trx, outcomes)
     await trx
       .updateTable('inbox')
       .set({ processed_at: new Date() })
@@ -178,8 +193,9 @@ export class InboxProcessor implements Processor {
     for (const { id } of pending) {
       try {
         await this.db.transaction().execute(async (trx) => {
-          const rows = await sql<ClaimedRow>`select id, workspace_id, source_id, envelope, attempts from inbox
-            where id = ${id} and processed_at is null for update skip locked`.execute(trx)
+          const rows =
+            await sql<ClaimedRow>`select id, workspace_id, source_id, envelope, attempts, received_at
+            from inbox where id = ${id} and processed_at is null for update skip locked`.execute(trx)
           if (rows.rows.length) await this.apply(trx, rows.rows)
         })
       } catch (error) {
@@ -213,6 +229,9 @@ export class InboxProcessor implements Processor {
         })
         .execute()
       await trx.updateTable('inbox').set({ processed_at: new Date() }).where('id', '=', id).execute()
+      await countRunOutcomes(trx, [
+        { sourceId: row.source_id, receivedAt: row.received_at, outcome: 'deadLettered' },
+      ])
       this.logger.error(
         { inboxId: id, messageId: row.message_id, workspaceId: row.workspace_id, reason },
         'envelope dead-lettered',

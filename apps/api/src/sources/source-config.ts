@@ -14,6 +14,7 @@ export interface StoredConfig {
 /**
  * Validates a plugin config and splits it into what may be shown and what is sealed. On update,
  * secret fields left out or empty keep their stored value: forms never receive secrets to send back.
+ * Other fields left out keep theirs too; `null` clears one (a form's emptied optional field).
  */
 export function prepareConfig(
   plugin: Plugin,
@@ -31,7 +32,8 @@ export function prepareConfig(
       previous?.[key]
     )
       continue
-    merged[key] = value
+    if (value === null && !secretFields.includes(key)) delete merged[key]
+    else merged[key] = value
   }
   const parsed = plugin.config.safeParse(merged)
   if (!parsed.success) {

@@ -63,6 +63,8 @@ type SyncRunRow = {
 }
 
 export function toSyncRunView(row: SyncRunRow): SyncRunView {
+  // The processor's counts live in details.processed; they are shown as a field of their own.
+  const { processed, ...details } = (row.details ?? {}) as Record<string, unknown>
   return {
     id: row.id,
     sourceId: row.source_id,
@@ -76,7 +78,23 @@ export function toSyncRunView(row: SyncRunRow): SyncRunView {
     progress: row.progress,
     error: row.error,
     errorKind: row.error_kind,
-    details: (row.details ?? {}) as Record<string, unknown>,
+    processed: processedOf(processed),
+    details,
+  }
+}
+
+function processedOf(value: unknown): SyncRunView['processed'] {
+  const counts = (typeof value === 'object' && value ? value : {}) as Record<string, unknown>
+  const count = (key: string) => {
+    const n = counts[key]
+    return typeof n === 'number' ? n : 0
+  }
+  return {
+    created: count('created'),
+    updated: count('updated'),
+    merged: count('merged'),
+    skipped: count('skipped'),
+    deadLettered: count('deadLettered'),
   }
 }
 

@@ -238,14 +238,16 @@ export class SyncRunner {
       .updateTable('sync_runs')
       .set({
         status,
-        finished_at: new Date(),
+        // The database's clock, as the inbox's: processed envelopes are counted to the run by time.
+        finished_at: sql<Date>`now()`,
         envelopes: counts.envelopes,
         batches: counts.batches,
         failed: counts.failed,
         ...(status === 'succeeded' ? { progress: 1 } : {}),
         error: error?.message ?? null,
         error_kind: error?.kind ?? null,
-        details: JSON.stringify({ duplicates: counts.duplicates, suppressed: counts.suppressed, failures }),
+        // Merged: the processor may already have counted outcomes (details.processed) into the run.
+        details: sql`details || ${JSON.stringify({ duplicates: counts.duplicates, suppressed: counts.suppressed, failures })}::jsonb`,
       })
       .where('id', '=', runId)
       .execute()

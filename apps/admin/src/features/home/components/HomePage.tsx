@@ -32,20 +32,34 @@ export function HomePage() {
           )}
         </section>
         <section className="card" aria-labelledby="home-settings">
-          <h2 id="home-settings">Settings you can use</h2>
+          <h2 id="home-settings">Where to go</h2>
           {available.length === 0 ? (
             <p className="muted">
-              None for your role. Your account details are under Account in the user menu.
+              Nothing for your role yet. Your account details are under Account in the user menu.
             </p>
           ) : (
-            <ul className="link-list">
-              {available.map((feature) => (
-                <li key={feature.path}>
-                  <Link to={feature.path}>{feature.label}</Link>
-                  <span className="muted">{feature.summary}</span>
-                </li>
-              ))}
-            </ul>
+            // Grouped as in the navigation: Customers, Data, Settings.
+            [...new Set(available.map((feature) => feature.section))].map((section) => (
+              <div key={section}>
+                <h3>{section}</h3>
+                <ul className="link-list">
+                  {available
+                    .filter((feature) => feature.section === section)
+                    .map((feature) => (
+                      <li key={feature.path}>
+                        <Link to={feature.path}>{feature.label}</Link>
+                        <span className="muted">{feature.summary}</span>
+                      </li>
+                    ))}
+                </ul>
+              </div>
+            ))
+          )}
+          {hasPermission(me, 'customers:read') && (
+            <p className="small muted">
+              To find a customer from any page, press <kbd>/</kbd> and type a name, an e-mail or any
+              identifier.
+            </p>
           )}
           {me.workspaces.length > 1 && (
             <p className="small muted">
