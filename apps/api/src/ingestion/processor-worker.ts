@@ -2,14 +2,12 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { connect } from '@rapport/db'
 import { createLogger } from '../logging/logger.js'
 import { InboxProcessor } from './processor.js'
-import { backgroundNice, lowerThreadPriority } from './thread-priority.js'
 
 /**
  * The inbox processor on its own thread: its CPU work (identity resolution, building the batch
  * writes) never delays an HTTP answer on the main thread. Driven by messages from ThreadedProcessor.
  */
 const { url, logLevel, batchSize } = workerData as { url: string; logLevel: string; batchSize: number }
-lowerThreadPriority(backgroundNice)
 const handle = await connect({ url, poolSize: 3 })
 const logger = createLogger(logLevel).child({ thread: 'inbox-processor' })
 const processor = new InboxProcessor(handle.db, logger, batchSize)

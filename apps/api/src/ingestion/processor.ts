@@ -129,7 +129,7 @@ export class InboxProcessor implements Processor {
     // this transaction); the rows come from those partitions only.
     const locked = await sql<{ partition: number }>`select partition
       from (select distinct partition from inbox where processed_at is null) pending
-      where pg_try_advisory_xact_lock(${lockBase} + partition)`.execute(trx)
+      where pg_try_advisory_xact_lock(${lockBase}::bigint + partition)`.execute(trx)
     if (!locked.rows.length) return []
     const partitions = locked.rows.map((row) => row.partition)
     const rows =
