@@ -248,6 +248,10 @@ export interface ProfileRow {
  * (following merges), its identities, traits with provenance, record counts (all, and per status for
  * open items), recent records, what feeds lifetime value, the sources that sent anything about it,
  * and how many profiles were merged into it and conflicts name it.
+ *
+ * `c` is this workspace's; rows found by `customer_id = c.id` are therefore its too. Identities are
+ * looked up by customer alone: with the workspace in the condition as well, a planner whose
+ * statistics lag a fast-growing table scans the whole workspace's identities instead.
  */
 export async function loadProfile(db: Db, workspaceId: string, id: string): Promise<ProfileRow | undefined> {
   const { rows } = await sql<ProfileRow>`
@@ -259,7 +263,7 @@ export async function loadProfile(db: Db, workspaceId: string, id: string): Prom
     select c.id, c.display_name, ${iso('c.first_seen_at')} as first_seen_at, ${iso('c.last_seen_at')} as last_seen_at,
       (select coalesce(json_agg(json_build_object('type', i.type, 'value', i.value, 'sourceId', i.source_id, 'messageId', i.message_id,
           'firstSeenAt', ${iso('i.first_seen_at')}) order by i.first_seen_at, i.type, i.value), '[]')
-        from identities i where i.workspace_id = c.workspace_id and i.customer_id = c.id) as identities,
+        from identities i where i.customer_id = c.id) as identities,
       (select coalesce(json_agg(json_build_object('key', t.key, 'value', t.value, 'sourceId', t.source_id, 'messageId', t.message_id,
           'observedAt', ${iso('t.observed_at')}) order by t.key), '[]')
         from traits t where t.workspace_id = c.workspace_id and t.customer_id = c.id) as traits,
@@ -273,7 +277,7 @@ export async function loadProfile(db: Db, workspaceId: string, id: string): Prom
         ) r) as statuses,
       (select coalesce(json_agg(json_build_object('id', s.id, 'name', s.name, 'pluginId', s.plugin_id) order by s.name, s.id), '[]')
         from sources s where s.workspace_id = c.workspace_id and s.id in (
-          select source_id from identities where workspace_id = c.workspace_id and customer_id = c.id
+          select source_id from identities where customer_id = c.id
           union select source_id from traits where workspace_id = c.workspace_id and customer_id = c.id
           union select source_id from records where workspace_id = c.workspace_id and customer_id = c.id
           union select source_id from events where workspace_id = c.workspace_id and customer_id = c.id
