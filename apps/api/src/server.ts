@@ -19,17 +19,20 @@ import type { DestinationStream } from 'pino'
 import { adminDistDir, serveAdmin, wantsAdminPage } from './admin-ui/admin-ui.js'
 import { AppModule } from './app.module.js'
 import { deleteExpiredSessions } from './auth/sessions.repository.js'
+import { seedDemoData } from './bootstrap/demo-data.js'
 import { ensureFirstWorkspace } from './bootstrap/first-run.js'
 import { loadConfig } from './config/config.js'
 import { sendProblem } from './http/problem.filter.js'
 import { notFound } from './http/problem.js'
 import { pruneInbox } from './ingestion/inbox.repository.js'
+import { IngestionService } from './ingestion/ingestion.service.js'
 import { InboxProcessor, type Processor } from './ingestion/processor.js'
 import { canUseProcessorThread, ThreadedProcessor } from './ingestion/threaded-processor.js'
 import { createLogger, NestPinoLogger } from './logging/logger.js'
 import { PluginRegistry } from './plugins/plugin-registry.js'
 import { loadSecretKey, SecretBox } from './secrets/secret-box.js'
 import { ListenerHost } from './sources/listener-host.js'
+import { SourcesService } from './sources/sources.service.js'
 import { SyncRunner } from './sources/sync-runner.js'
 import { SyncScheduler } from './sources/sync-scheduler.js'
 import { httpSource } from './tracking/http-source.js'
@@ -79,7 +82,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   try {
     const { applied } = await migrateToLatest(database.db)
     logger.info({ database: database.kind, location: database.location, applied }, 'database ready')
-    await ensureFirstWorkspace(
+    const firstWorkspace = await ensureFirstWorkspace(
       database.db,
       config,
       logger,
@@ -115,6 +118,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       processor.start()
       scheduler.start()
       await listeners.startAll()
+    }
+    // Only for a server that opened its own database: tests hand theirs in, and start empty.
+    if (firstWorkspace && config.demoData && !options.database) {
+      await seedDemoData(app.get(SourcesService), app.get(IngestionService), firstWorkspace, logger)
     }
 
     await app.listen({ port: config.port, host: config.host })

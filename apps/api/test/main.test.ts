@@ -74,6 +74,24 @@ describe.skipIf(!existsSync(main))('the start command on a bare machine (embedde
     expect((await owner.get('/api/v1/me')).body.role).toBe('owner')
     expect((await fetch(`${url}/readyz`)).status).toBe(200)
 
+    // A first start on the embedded database comes with demo customers, merged across two sources.
+    let ada: { id: string } | undefined
+    for (let tries = 0; !ada && tries < 100; tries++) {
+      const found = await owner.get('/api/v1/customers/lookup?type=email&value=ada.lovelace@example.com')
+      if (found.status === 200) ada = found.body
+      else await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    const profile = (await owner.get(`/api/v1/customers/${ada!.id}`)).body
+    expect(profile.identities.map((i: { type: string }) => i.type).sort()).toEqual([
+      'anonymousId',
+      'crm',
+      'email',
+    ])
+    expect(profile.lifetimeValue.EUR).toBeGreaterThan(0)
+    expect(
+      (await owner.get('/api/v1/sources')).body.items.map((s: { name: string }) => s.name).sort(),
+    ).toEqual(['CRM and shop export (demo)', 'Website (demo)'])
+
     first.child.kill('SIGTERM')
     expect(await first.exited).toBe(0)
     expect(first.out()).toContain('"stopped"')

@@ -20,7 +20,7 @@ export async function ensureFirstWorkspace(
   config: Config,
   logger: Logger,
   print: (text: string) => void,
-): Promise<void> {
+): Promise<{ workspaceId: string; userId: string } | undefined> {
   const generated = config.admin.password ? undefined : randomBytes(15).toString('base64url')
   const created = await db.transaction().execute(async (trx) => {
     // Several processes may start at once against one database: one of them creates, the rest see it.
@@ -42,9 +42,9 @@ export async function ensureFirstWorkspace(
       targetId: workspace.id,
       details: { name: workspace.name, owner: email },
     })
-    return { email, workspaceId: workspace.id }
+    return { email, workspaceId: workspace.id, userId: ownerId }
   })
-  if (!created) return
+  if (!created) return undefined
   logger.info(
     { email: created.email, workspaceId: created.workspaceId },
     'created the first workspace and its owner',
@@ -62,4 +62,5 @@ export async function ensureFirstWorkspace(
       ].join('\n'),
     )
   }
+  return { workspaceId: created.workspaceId, userId: created.userId }
 }

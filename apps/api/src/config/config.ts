@@ -30,6 +30,7 @@ const envSchema = z.object({
   ),
   RAPPORT_PLUGINS: optional(z.string()),
   RAPPORT_WORKER: optional(z.enum(['true', 'false'])).default('true'),
+  RAPPORT_DEMO_DATA: optional(z.enum(['true', 'false'])),
   RAPPORT_INBOX_RETENTION_DAYS: optional(z.coerce.number().int().min(1).max(3650)).default(7),
   RAPPORT_SYNC_STALL_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)).default(300),
 })
@@ -58,6 +59,11 @@ export interface Config {
   plugins: string[]
   /** Process the inbox and run scheduled syncs in this process. */
   worker: boolean
+  /**
+   * Add demo customers to the first workspace when it is created; unset: only on the embedded
+   * database, where Rapport is being tried out.
+   */
+  demoData: boolean
   /** A sync whose plugin yields nothing for this long fails. */
   syncStallSeconds: number
   /** How long processed envelopes are kept, which is also the messageId dedupe window. */
@@ -93,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       .map((name) => name.trim())
       .filter(Boolean),
     worker: e.RAPPORT_WORKER === 'true',
+    demoData: e.RAPPORT_DEMO_DATA ? e.RAPPORT_DEMO_DATA === 'true' : !e.DATABASE_URL,
     syncStallSeconds: e.RAPPORT_SYNC_STALL_SECONDS,
     inboxRetentionDays: e.RAPPORT_INBOX_RETENTION_DAYS,
   }

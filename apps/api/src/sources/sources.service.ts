@@ -32,6 +32,14 @@ import {
 } from './sources.repository.js'
 
 export const writeKeyPrefix = 'wk_'
+
+/** The server acting on its own, for a workspace, on behalf of a user (who may be null). */
+export interface SystemCaller {
+  kind: 'system'
+  label: string
+  workspaceId: string
+  userId: string | null
+}
 /** Write keys are looked up at most this often: at thousands of calls a second the lookup would be half the statements. */
 const writeKeyCacheMs = 5_000
 const checkTimeoutMs = 30_000
@@ -122,10 +130,11 @@ export class SourcesService {
     return plugin
   }
 
+  /** A person or token through the API, or the server itself (the first start's demo data). */
   async create(
-    caller: Principal,
+    caller: Principal | SystemCaller,
     input: z.output<typeof createSourceSchema>,
-    origin: Origin,
+    origin: Origin | null,
   ): Promise<CreatedSource> {
     const plugin = this.plugins.get(input.pluginId)
     if (!plugin)
