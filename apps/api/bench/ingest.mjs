@@ -2,7 +2,6 @@
 // `pnpm bench:ingest`: a realistic mix (identify, track, page, group; the same people seen by two
 // sources) sent through /v1/batch with concurrency, against a raw COPY of the same rows into a
 // scratch table on the same database, measured in the same run. Prints ratios, asserts nothing.
-import { randomBytes } from 'node:crypto'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -11,6 +10,7 @@ import pg from 'pg'
 import copyStreams from 'pg-copy-streams'
 import { createTestDatabase } from '../../../packages/db/dist/testing.js'
 import { startServer } from '../dist/index.js'
+import { callsFor, chunks } from './calls.mjs'
 
 const url = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL
 if (!url) {
@@ -24,79 +24,6 @@ const batchSize = Number(process.env.BENCH_BATCH ?? 100)
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8)
 const email = 'bench-owner@example.com'
 const password = 'bench owner password'
-
-/** Ten calls a person: web (anonymous, then e-mail), app (userId + same e-mail), tracks, a page, a company. */
-function callsFor(i, start) {
-  const at = (n) => new Date(start + i * 1000 + n).toISOString()
-  const anon = `anon-${i}`
-  const user = `user-${i}`
-  const mail = `person${i}@example.com`
-  const web = [
-    {
-      type: 'page',
-      anonymousId: anon,
-      name: 'Home',
-      properties: { url: 'https://example.com/' },
-      timestamp: at(0),
-    },
-    {
-      type: 'identify',
-      anonymousId: anon,
-      traits: { email: mail, name: `Person ${i}`, plan: i % 3 ? 'free' : 'pro' },
-      timestamp: at(1),
-    },
-    {
-      type: 'track',
-      anonymousId: anon,
-      event: 'Viewed Pricing',
-      properties: { plan: 'pro' },
-      timestamp: at(2),
-    },
-    { type: 'track', anonymousId: anon, event: 'Signed Up', properties: {}, timestamp: at(3) },
-  ]
-  const app = [
-    {
-      type: 'identify',
-      userId: user,
-      traits: { email: mail, city: ['Paris', 'Berlin', 'Lisbon'][i % 3] },
-      timestamp: at(4),
-    },
-    { type: 'track', userId: user, event: 'Opened App', properties: { version: '2.1' }, timestamp: at(5) },
-    {
-      type: 'track',
-      userId: user,
-      event: 'Added to Cart',
-      properties: { sku: `sku-${i % 50}`, price: 19.9 },
-      timestamp: at(6),
-    },
-    { type: 'track', userId: user, event: 'Order Completed', properties: { total: 42.5 }, timestamp: at(7) },
-    {
-      type: 'group',
-      userId: user,
-      groupId: `company-${i % 200}`,
-      traits: { name: `Company ${i % 200}` },
-      timestamp: at(8),
-    },
-    {
-      type: 'track',
-      userId: user,
-      event: 'Support Chat Started',
-      properties: { topic: 'billing' },
-      timestamp: at(9),
-    },
-  ]
-  const id = () => randomBytes(12).toString('hex')
-  return {
-    web: web.map((c) => ({ ...c, messageId: id() })),
-    app: app.map((c) => ({ ...c, messageId: id() })),
-  }
-}
-
-function chunks(list, size) {
-  const out = []
-  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size))
-  return out
-}
 
 function percentile(sorted, p) {
   if (!sorted.length) return Number.NaN
@@ -170,23 +97,9 @@ try {
     await (await fetch(`${server.url}/api/v1/customers?limit=200`, { headers })).json()
   ).items.map((c) => c.id)
 
-  const calls = Array.from({ length: people }, (_, i) => callsFor(i, start))
-  const batches = [
-    ...chunks(
-      calls.flatMap((c) => c.web),
-      batchSize,
-    ).map((b) => [keys.web, b]),
-    ...chunks(
-      calls.flatMap((c) => c.app),
-      batchSize,
-    ).map((b) => [keys.app, b]),
-  ]
-  // Interleave the two sources, as two systems sending at once would.
-  batches.sort((a, b) => (a[1][0].timestamp < b[1][0].timestamp ? -1 : 1))
-  const total = batches.reduce((n, [, b]) => n + b.length, 0)
-
+  const total = people * 10
   const load = new Worker(new URL('./load.mjs', import.meta.url), {
-    workerData: { url: server.url, batches, concurrency, profiles: known, headers },
+    workerData: { url: server.url, people, batchSize, keys, start, concurrency, profiles: known, headers },
   })
   const loop = monitorEventLoopDelay({ resolution: 5 })
   loop.enable()
@@ -198,13 +111,10 @@ try {
   await server.processor.settled()
   const processed = performance.now() - t0
   load.postMessage('stop')
-  const { latencies } = await new Promise((resolve) => load.once('message', resolve))
+  const { latencies, rows } = await new Promise((resolve) => load.once('message', resolve))
   await load.terminate()
 
   // Baseline: the same rows (message id + JSON) by COPY into a scratch table, same database.
-  const rows = batches
-    .flatMap(([, b]) => b)
-    .map((c) => `${c.messageId}\t${JSON.stringify(c).replace(/\\/g, '\\\\')}\n`)
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   await client.query('create temp table copy_baseline (message_id text, envelope jsonb)')

@@ -2,8 +2,10 @@
 // slows the server it measures: sends the batches with concurrency and reads profiles meanwhile.
 import { performance } from 'node:perf_hooks'
 import { parentPort, workerData } from 'node:worker_threads'
+import { batchesFor, copyRowsOf } from './calls.mjs'
 
-const { url, batches, concurrency, profiles, headers } = workerData
+const { url, people, batchSize, keys, start, concurrency, profiles, headers } = workerData
+const batches = batchesFor(people, batchSize, keys, start)
 
 async function send([key, batch]) {
   const response = await fetch(`${url}/v1/batch`, {
@@ -43,5 +45,5 @@ parentPort.postMessage({ type: 'accepted', acceptedMs })
 parentPort.once('message', async () => {
   loading = false
   await reader
-  parentPort.postMessage({ type: 'done', latencies })
+  parentPort.postMessage({ type: 'done', latencies, rows: copyRowsOf(batches) })
 })
