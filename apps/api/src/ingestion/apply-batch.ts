@@ -32,6 +32,8 @@ export interface BatchOutcome {
   conflicts: number
   /** Per item, in the order given: what a run's summary counts. */
   outcomes: EnvelopeOutcome[]
+  /** Items that can belong to no customer, by position, with why: the caller dead-letters them. */
+  refused: { index: number; reason: string }[]
 }
 
 const nameTraits = ['name', 'firstName', 'lastName', 'first_name', 'last_name']
@@ -50,12 +52,31 @@ export async function applyBatch(
   settings: IngestionSettings,
 ): Promise<BatchOutcome> {
   const graph = await loadGraph(trx, workspaceId, items, settings)
+  const known = await knownRecordOwners(trx, workspaceId, items, settings)
   const writes = new Writes()
   const outcomes: EnvelopeOutcome[] = []
+  const refused: BatchOutcome['refused'] = []
 
-  for (const item of items) {
+  for (const [index, item] of items.entries()) {
     const identifiers = usableIdentifiers(item.envelope.identifiers, settings.identity)
-    if (identifiers.length === 0 && item.envelope.type !== 'record') {
+    if (identifiers.length === 0) {
+      // Without identifiers a record can only change one already known (a status, a delete): it
+      // stays with its customer. An unknown one belongs to nobody; a delete of it changes nothing.
+      const owner = item.envelope.type === 'record' ? known.get(recordKey(item)) : undefined
+      if (owner) {
+        const occurredAt = new Date(item.envelope.occurredAt)
+        const context = { sourceId: item.sourceId, messageId: item.envelope.messageId }
+        writes.touch(owner.customerId, occurredAt)
+        writes.content(item.envelope, { ...owner, occurredAt, ...context })
+        outcomes.push('updated')
+        continue
+      }
+      if (item.envelope.type === 'record' && item.envelope.action === 'upsert') {
+        refused.push({
+          index,
+          reason: `the ${item.envelope.object.type} ${item.envelope.object.externalId} names no customer: a record needs an identifier of its customer, unless it changes one already known`,
+        })
+      }
       outcomes.push('skipped')
       continue
     }
@@ -103,7 +124,45 @@ export async function applyBatch(
     merges: writes.merges.length,
     conflicts: writes.conflicts.length,
     outcomes,
+    refused,
   }
+}
+
+/** Where a record of an envelope is kept: one row per (source, type, external id). */
+function recordParts(item: InboxItem): [string, string, string] {
+  const { object } = item.envelope as Extract<Envelope, { type: 'record' }>
+  return [item.sourceId ?? 'none', object.type, object.externalId]
+}
+const recordKey = (item: InboxItem) => JSON.stringify(recordParts(item))
+
+/** The owners of the records that identifier-less record envelopes of this batch refer to. */
+async function knownRecordOwners(
+  trx: Trx,
+  workspaceId: string,
+  items: InboxItem[],
+  settings: IngestionSettings,
+): Promise<Map<string, { customerId: string; profileId: string }>> {
+  const wanted = items.filter(
+    (item) =>
+      item.envelope.type === 'record' &&
+      usableIdentifiers(item.envelope.identifiers, settings.identity).length === 0,
+  )
+  if (!wanted.length) return new Map()
+  const keys = wanted.map(recordParts)
+  const rows = await trx
+    .selectFrom('records')
+    .select(['source_key', 'type', 'external_id', 'customer_id', 'profile_id'])
+    .where('workspace_id', '=', workspaceId)
+    .where(
+      sql<boolean>`(source_key, type, external_id) in (select * from unnest(${sql.val(keys.map((k) => k[0]))}::text[], ${sql.val(keys.map((k) => k[1]))}::text[], ${sql.val(keys.map((k) => k[2]))}::text[]))`,
+    )
+    .execute()
+  return new Map(
+    rows.map((row) => [
+      JSON.stringify([row.source_key, row.type, row.external_id]),
+      { customerId: row.customer_id, profileId: row.profile_id },
+    ]),
+  )
 }
 
 /** The identity graph of the customers this batch touches, loaded once and kept current in memory. */

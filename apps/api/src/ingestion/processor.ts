@@ -161,13 +161,19 @@ export class InboxProcessor implements Processor {
         items,
         await ingestionSettings(trx, workspaceId),
       )
+      const refused = new Map(applied.refused.map((r) => [r.index, r.reason]))
       for (const [index, item] of items.entries()) {
         outcomes.push({
           sourceId: item.sourceId,
           receivedAt: received.get(item.id)!,
-          outcome: applied.outcomes[index] ?? 'skipped',
+          outcome: refused.has(index) ? 'deadLettered' : (applied.outcomes[index] ?? 'skipped'),
         })
       }
+      await deadLetterRefused(
+        trx,
+        workspaceId,
+        [...refused].map(([index, reason]) => ({ id: items[index]!.id, reason })),
+      )
     }
     // Runs (a CSV import, a sync) learn what became of what they delivered: new, updated, merged.
     await countRunOutcomes(trx, outcomes)
@@ -241,3 +247,19 @@ export class InboxProcessor implements Processor {
 }
 
 export const PROCESSOR = Symbol('InboxProcessor')
+
+/**
+ * Envelopes that can never apply (a record naming no customer): kept as dead letters with the
+ * reason, in the batch's transaction, and marked processed with the rest of the batch.
+ */
+async function deadLetterRefused(
+  trx: Kysely<Database>,
+  workspaceId: string,
+  refused: { id: string; reason: string }[],
+): Promise<void> {
+  for (const { id, reason } of refused) {
+    await sql`insert into dead_letters (workspace_id, inbox_id, message_id, source_id, envelope, identity_keys, reason, attempts)
+      select workspace_id, id, message_id, source_id, envelope::jsonb, identity_keys, ${reason}, attempts
+      from inbox where workspace_id = ${workspaceId} and id = ${id}`.execute(trx)
+  }
+}
