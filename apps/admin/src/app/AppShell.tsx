@@ -1,3 +1,4 @@
+import { Suspense } from 'react'
 import { Link, Navigate, Outlet, useLocation } from 'react-router-dom'
 import { ErrorState, Loading } from '../components/States'
 import { CustomerSearch } from '../features/customers/components/CustomerSearch'
@@ -45,7 +46,9 @@ export function AppShell() {
         </header>
         <Navigation />
         <main id="main" className="content" tabIndex={-1}>
-          <Outlet />
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
         </main>
       </div>
     </MeContext>

@@ -1,16 +1,40 @@
 import type { Permission } from '@rapport/domain'
-import type { ReactNode } from 'react'
-import { AuditLogPage } from '../features/audit-log/components/AuditLogPage'
-import { CsvImportPage } from '../features/csv-import/components/CsvImportPage'
-import { CustomersPage } from '../features/customers/components/CustomersPage'
-import { ProfilePage } from '../features/customers/components/ProfilePage'
-import { IngestionPage } from '../features/ingestion/components/IngestionPage'
-import { NewSourcePage } from '../features/sources/components/NewSourcePage'
-import { PluginCatalogPage } from '../features/sources/components/PluginCatalogPage'
-import { SourcePage } from '../features/sources/components/SourcePage'
-import { SourcesPage } from '../features/sources/components/SourcesPage'
-import { TokensPage } from '../features/tokens/components/TokensPage'
-import { UsersPage } from '../features/users/components/UsersPage'
+import { type ComponentType, type LazyExoticComponent, lazy, type ReactNode } from 'react'
+
+/**
+ * Each page is its own chunk, loaded when first opened: the first screen does not wait for the code
+ * of every page (AppShell shows a loading state meanwhile).
+ */
+function lazyPage<Name extends string>(
+  load: () => Promise<Record<Name, ComponentType>>,
+  name: Name,
+): LazyExoticComponent<ComponentType> {
+  return lazy(async () => ({ default: (await load())[name] as ComponentType }))
+}
+
+const AuditLogPage = lazyPage(() => import('../features/audit-log/components/AuditLogPage'), 'AuditLogPage')
+const CsvImportPage = lazyPage(
+  () => import('../features/csv-import/components/CsvImportPage'),
+  'CsvImportPage',
+)
+const CustomersPage = lazyPage(
+  () => import('../features/customers/components/CustomersPage'),
+  'CustomersPage',
+)
+const ProfilePage = lazyPage(() => import('../features/customers/components/ProfilePage'), 'ProfilePage')
+const IngestionPage = lazyPage(
+  () => import('../features/ingestion/components/IngestionPage'),
+  'IngestionPage',
+)
+const NewSourcePage = lazyPage(() => import('../features/sources/components/NewSourcePage'), 'NewSourcePage')
+const PluginCatalogPage = lazyPage(
+  () => import('../features/sources/components/PluginCatalogPage'),
+  'PluginCatalogPage',
+)
+const SourcePage = lazyPage(() => import('../features/sources/components/SourcePage'), 'SourcePage')
+const SourcesPage = lazyPage(() => import('../features/sources/components/SourcesPage'), 'SourcesPage')
+const TokensPage = lazyPage(() => import('../features/tokens/components/TokensPage'), 'TokensPage')
+const UsersPage = lazyPage(() => import('../features/users/components/UsersPage'), 'UsersPage')
 
 /**
  * The features that have landed. Routes, the navigation and the home page's links are all built
