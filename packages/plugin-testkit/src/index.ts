@@ -2,4 +2,5 @@ export type { ConformanceScenario, StreamScenario, UploadScenario, WebhookScenar
 export * from './collect.js'
 export * from './conformance.js'
 export * from './fixture-server.js'
+export * from './fixture-servers.js'
 export * from './test-context.js'

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { type Fixture, loadFixtures, startFixtureServer } from '@rapport/plugin-testkit'
+import { loadFixtures, useFixtureServers } from '@rapport/plugin-testkit'
 import Stripe from 'stripe'
-import { afterEach } from 'vitest'
 
 export const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url)
 export const readFixture = (name: string) => JSON.parse(readFileSync(fixture(name), 'utf8'))
@@ -33,15 +32,5 @@ export function stripeSignature(rawBody: Buffer | string, secret: string, signed
   })
 }
 
-/** A fixture server closed after the test. */
-export function fixtureServers() {
-  const open: { close(): Promise<void> }[] = []
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((server) => server.close()))
-  })
-  return async (list: readonly Fixture[] = fixtures) => {
-    const server = await startFixtureServer(list)
-    open.push(server)
-    return server
-  }
-}
+/** Fixture servers of the normal account's answers (or others given), closed after each test. */
+export const fixtureServers = () => useFixtureServers(fixtures)

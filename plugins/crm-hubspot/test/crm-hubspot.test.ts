@@ -9,13 +9,12 @@ import {
 import {
   collectStream,
   contextFor,
-  type Fixture,
   loadFixtures,
   runPluginConformance,
-  startFixtureServer,
+  useFixtureServers,
   webhookRequest,
 } from '@rapport/plugin-testkit'
-import { afterEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import type { HubSpotConfig } from '../src/config.js'
 import { dealDetails, dealEvent } from '../src/envelopes.js'
 import { plugin } from '../src/index.js'
@@ -90,16 +89,7 @@ const summary = (envelope: EnvelopeInput) =>
     : [envelope.type, envelope.identifiers[0]!.value, envelope.type === 'identify' && envelope.traits]
 
 describe('HubSpot specifics', () => {
-  let close: (() => Promise<void>) | undefined
-  afterEach(async () => {
-    await close?.()
-    close = undefined
-  })
-  async function server(list: Fixture[] = fixtures) {
-    const started = await startFixtureServer(list)
-    close = started.close
-    return started
-  }
+  const server = useFixtureServers(fixtures)
   const configFor = (input: Record<string, unknown>) => plugin.config.parse(input) as HubSpotConfig
   const searchBodies = (requests: { path: string; body: string }[], path: string) =>
     requests.filter((request) => request.path === path).map((request) => JSON.parse(request.body))
@@ -236,7 +226,6 @@ describe('HubSpot specifics', () => {
 
     test('a sync cut short resumes from its last checkpoint without reading anything twice', async () => {
       const complete = await collectStream(plugin, 'contacts', good((await server()).baseUrl))
-      await close?.()
 
       // The host stops after the second batch (the first page of the search) and commits its checkpoint.
       const { baseUrl } = await server()
@@ -250,7 +239,6 @@ describe('HubSpot specifics', () => {
         committed.push(JSON.parse(JSON.stringify(batch)))
         if (committed.length === 2) break
       }
-      await close?.()
 
       const resumed = await collectStream(
         plugin,

@@ -1,5 +1,4 @@
-import { type FixtureServer, loadFixtures, startFixtureServer } from '@rapport/plugin-testkit'
-import { afterEach } from 'vitest'
+import { type FixtureServer, loadFixtures, useFixtureServers } from '@rapport/plugin-testkit'
 
 const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url)
 
@@ -32,22 +31,7 @@ export const good = (baseUrl: string, overrides: { database?: string; apiKey?: s
  * A fresh fixture server per call, closed after the test; a request that no fixture answered fails
  * the test, so that a plugin asking something unplanned cannot pass by accident.
  */
-export function fixtureServers(): () => Promise<FixtureServer> {
-  const started: FixtureServer[] = []
-  afterEach(async () => {
-    const servers = started.splice(0)
-    try {
-      for (const server of servers) server.assertAllMatched()
-    } finally {
-      await Promise.all(servers.map((server) => server.close()))
-    }
-  })
-  return async () => {
-    const server = await startFixtureServer(fixtures)
-    started.push(server)
-    return server
-  }
-}
+export const fixtureServers = () => useFixtureServers(fixtures)
 
 /** The JSON-RPC params of each request the server saw. */
 export function rpcCalls(server: FixtureServer): { service: string; method: string; args: unknown[] }[] {

@@ -1,5 +1,4 @@
-import { type Fixture, loadFixtures, startFixtureServer } from '@rapport/plugin-testkit'
-import { afterEach } from 'vitest'
+import { loadFixtures, useFixtureServers } from '@rapport/plugin-testkit'
 
 export const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url)
 
@@ -28,15 +27,4 @@ export const configFor = (baseUrl: string, apiToken = tokens.good) => ({
 })
 
 /** A fixture server per test, closed after it. */
-export function useFixtureServer() {
-  let close: (() => Promise<void>) | undefined
-  afterEach(async () => {
-    await close?.()
-    close = undefined
-  })
-  return async (answers: readonly Fixture[] = fixtures) => {
-    const server = await startFixtureServer(answers)
-    close = server.close
-    return server
-  }
-}
+export const useFixtureServer = () => useFixtureServers(fixtures)

@@ -5,10 +5,10 @@ import {
   contextFor,
   loadFixtures,
   runPluginConformance,
-  startFixtureServer,
+  useFixtureServers,
   webhookRequest,
 } from '@rapport/plugin-testkit'
-import { afterEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { plugin } from '../src/index.js'
 
 const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url)
@@ -36,15 +36,7 @@ runPluginConformance(plugin, [
 ])
 
 describe('Acme CRM specifics', () => {
-  let close: (() => Promise<void>) | undefined
-  afterEach(async () => {
-    await close?.()
-  })
-  async function server() {
-    const started = await startFixtureServer(fixtures)
-    close = started.close
-    return started
-  }
+  const server = useFixtureServers(fixtures)
 
   test('check() names the account', async () => {
     const { baseUrl } = await server()
