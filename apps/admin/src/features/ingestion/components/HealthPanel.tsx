@@ -106,28 +106,18 @@ export function HealthPanel() {
               : 'nothing is waiting'}
           </dd>
         </div>
-        <div className="metric">
-          <dt className="metric__label">Received</dt>
-          <dd className="metric__value">{formatNumber(data.acceptedLastMinute)}</dd>
-          <dd className="metric__hint">in the last minute</dd>
-          <dd className="metric__chart">
-            <Sparkline
-              values={history.map((s) => s.accepted)}
-              label={`Received per minute, last ${minutes} minutes`}
-            />
-          </dd>
-        </div>
-        <div className="metric">
-          <dt className="metric__label">Processed</dt>
-          <dd className="metric__value">{formatNumber(data.processedLastMinute)}</dd>
-          <dd className="metric__hint">in the last minute</dd>
-          <dd className="metric__chart">
-            <Sparkline
-              values={history.map((s) => s.processed)}
-              label={`Processed per minute, last ${minutes} minutes`}
-            />
-          </dd>
-        </div>
+        <ThroughputMetric
+          label="Received"
+          lastMinute={data.acceptedLastMinute}
+          perMinute={history.map((s) => s.accepted)}
+          minutes={minutes}
+        />
+        <ThroughputMetric
+          label="Processed"
+          lastMinute={data.processedLastMinute}
+          perMinute={history.map((s) => s.processed)}
+          minutes={minutes}
+        />
         <div className={data.deadLetters > 0 ? 'metric metric--danger' : 'metric'}>
           <dt className="metric__label">Dead letters</dt>
           <dd className="metric__value">{formatNumber(data.deadLetters)}</dd>
@@ -135,5 +125,29 @@ export function HealthPanel() {
         </div>
       </dl>
     </section>
+  )
+}
+
+/** Envelopes a minute: the last minute's count, and a sparkline of the minutes before. */
+function ThroughputMetric({
+  label,
+  lastMinute,
+  perMinute,
+  minutes,
+}: {
+  label: string
+  lastMinute: number
+  perMinute: number[]
+  minutes: number
+}) {
+  return (
+    <div className="metric">
+      <dt className="metric__label">{label}</dt>
+      <dd className="metric__value">{formatNumber(lastMinute)}</dd>
+      <dd className="metric__hint">in the last minute</dd>
+      <dd className="metric__chart">
+        <Sparkline values={perMinute} label={`${label} per minute, last ${minutes} minutes`} />
+      </dd>
+    </div>
   )
 }
