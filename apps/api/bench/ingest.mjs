@@ -11,6 +11,7 @@ import copyStreams from 'pg-copy-streams'
 import { createTestDatabase } from '../../../packages/db/dist/testing.js'
 import { startServer } from '../dist/index.js'
 import { callsFor, chunks } from './calls.mjs'
+import { cpuLines, cpuSnapshot } from './cpu.mjs'
 
 const url = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL
 if (!url) {
@@ -22,6 +23,8 @@ if (!url) {
 const people = Number(process.env.BENCH_PEOPLE ?? 5000)
 const batchSize = Number(process.env.BENCH_BATCH ?? 100)
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8)
+// A busy support team: 50 profiles opened a second (180,000 an hour), whatever the ingestion load.
+const readsPerSecond = Number(process.env.BENCH_READS_PER_SECOND ?? 50)
 const email = 'bench-owner@example.com'
 const password = 'bench owner password'
 
@@ -36,7 +39,7 @@ const database = await createTestDatabase()
 const schema = database.location.match(/schema (\w+)/)?.[1]
 const server = await startServer({
   env: {
-    DATABASE_URL: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    DATABASE_URL: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema} ${process.env.BENCH_PG_OPTIONS ?? ''}`)}`,
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
@@ -99,17 +102,43 @@ try {
 
   const total = people * 10
   const load = new Worker(new URL('./load.mjs', import.meta.url), {
-    workerData: { url: server.url, people, batchSize, keys, start, concurrency, profiles: known, headers },
+    workerData: {
+      url: server.url,
+      people,
+      batchSize,
+      keys,
+      start,
+      concurrency,
+      profiles: known,
+      headers,
+      readsPerSecond,
+    },
   })
+  const { osThreadId: loadThread } = await new Promise((resolve, reject) => {
+    load.once('message', resolve)
+    load.once('error', reject)
+  })
+  const observer = new pg.Client({ connectionString: url })
+  await observer.connect()
+  const threads = {
+    [process.pid]: 'node: main thread (HTTP intake, profile reads)',
+    [server.processor.osThreadId]: 'node: inbox processor thread',
+    [loadThread]: 'benchmark: senders and reader (load thread)',
+  }
+  const cpu0 = await cpuSnapshot(observer, threads)
   const loop = monitorEventLoopDelay({ resolution: 5 })
   loop.enable()
   const t0 = performance.now()
+  load.postMessage('go')
   const { acceptedMs: accepted } = await new Promise((resolve, reject) => {
     load.once('message', resolve)
     load.once('error', reject)
   })
+  const cpu1 = await cpuSnapshot(observer, threads)
   await server.processor.settled()
   const processed = performance.now() - t0
+  const cpu2 = await cpuSnapshot(observer, threads)
+  await observer.end()
   load.postMessage('stop')
   const { latencies, rows } = await new Promise((resolve) => load.once('message', resolve))
   await load.terminate()
@@ -142,7 +171,7 @@ try {
   const line = (label, value, ratio) =>
     console.log(`${label.padEnd(38)} ${String(value).padStart(10)}${ratio ? `   ${ratio}` : ''}`)
   console.log(
-    `\ningestion benchmark: ${total} calls from ${people} people over 2 sources, batches of ${batchSize}, ${concurrency} concurrent senders`,
+    `\ningestion benchmark: ${total} calls from ${people} people over 2 sources, batches of ${batchSize}, ${concurrency} concurrent senders, ${readsPerSecond} profile reads/s`,
   )
   console.log(`database: ${database.location}; ${customers} profiles, ${merges} merges\n`)
   line('raw COPY (baseline), rows/s', copyRate)
@@ -163,7 +192,12 @@ try {
     'server event loop delay p99 / max, ms',
     `${(loop.percentile(99) / 1e6).toFixed(1)} / ${(loop.max / 1e6).toFixed(1)}`,
   )
+  console.log(`\nCPU while the load was sent (${(accepted / 1000).toFixed(1)} s):`)
+  for (const l of cpuLines(cpu0, cpu1, accepted / 1000)) console.log(l)
+  console.log(`CPU from then until all was processed (${((processed - accepted) / 1000).toFixed(1)} s):`)
+  for (const l of cpuLines(cpu1, cpu2, (processed - accepted) / 1000)) console.log(l)
 } finally {
   await server.close()
-  await database.close()
+  if (!process.env.BENCH_KEEP) await database.close()
+  else console.log('kept', schema)
 }

@@ -3,9 +3,11 @@
 import { performance } from 'node:perf_hooks'
 import { parentPort, workerData } from 'node:worker_threads'
 import { batchesFor, copyRowsOf } from './calls.mjs'
+import { osThreadId } from './cpu.mjs'
 
-const { url, people, batchSize, keys, start, concurrency, profiles, headers } = workerData
+const { url, people, batchSize, keys, start, concurrency, profiles, headers, readsPerSecond } = workerData
 const batches = batchesFor(people, batchSize, keys, start)
+parentPort.postMessage({ type: 'ready', osThreadId: osThreadId() })
 
 async function send([key, batch]) {
   const response = await fetch(`${url}/v1/batch`, {
@@ -20,16 +22,28 @@ async function send([key, batch]) {
   await response.arrayBuffer()
 }
 
+// The main thread takes its CPU snapshot, then says go.
+await new Promise((resolve) => parentPort.once('message', resolve))
 let loading = true
 const latencies = []
+// Open loop: agents open profiles at a steady rate whatever the server's speed, so a slow answer
+// never holds the next read back. Latency counts from when the request left this thread.
 const reader = (async () => {
-  let i = 0
-  while (loading) {
-    const t = performance.now()
-    const response = await fetch(`${url}/api/v1/customers/${profiles[i++ % profiles.length]}`, { headers })
-    await response.arrayBuffer()
-    latencies.push(performance.now() - t)
+  if (!(readsPerSecond > 0)) return
+  const inFlight = new Set()
+  const start = performance.now()
+  for (let i = 0; loading; i++) {
+    const due = start + (i * 1000) / readsPerSecond
+    const wait = due - performance.now()
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+    const sent = performance.now()
+    const read = fetch(`${url}/api/v1/customers/${profiles[i % profiles.length]}`, { headers })
+      .then((response) => response.arrayBuffer())
+      .then(() => latencies.push(performance.now() - sent))
+    inFlight.add(read)
+    read.finally(() => inFlight.delete(read))
   }
+  await Promise.all(inFlight)
 })()
 
 const t0 = performance.now()

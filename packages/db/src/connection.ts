@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { PGliteDialect } from './pglite-dialect.js'
+import { PreparedStatements } from './prepared-statements.js'
 import type { Database } from './schema.js'
 
 export type DatabaseKind = 'postgres' | 'pglite'
@@ -24,6 +25,8 @@ export interface ConnectionOptions {
   /** PostgreSQL schema to work in (tests give each file its own). */
   schema?: string | undefined
   poolSize?: number | undefined
+  /** Shown in pg_stat_activity, so that an operator (or the benchmark) can tell the pools apart. */
+  applicationName?: string | undefined
 }
 
 // int8 (bigserial ids, counts) as strings on both drivers: JavaScript numbers cannot hold them all.
@@ -36,10 +39,13 @@ export async function connect(options: ConnectionOptions): Promise<DatabaseHandl
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
+      application_name: options.applicationName ?? 'rapport',
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     })
     // A dropped idle connection must not take the process down; the pool replaces it.
     pool.on('error', () => {})
+    const statements = new PreparedStatements()
+    pool.on('connect', (client) => statements.attach(client))
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return { db, kind: 'postgres', location: redactUrl(options.url), close: () => db.destroy() }
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { connect, type DatabaseHandle, migrateToLatest, pendingMigrations, redactUrl } from '../src/index.js'
+import { PreparedStatements } from '../src/prepared-statements.js'
 import { createTestDatabase, testDatabaseUrl } from '../src/testing.js'
 
 let handle: DatabaseHandle
@@ -105,4 +106,55 @@ test('the embedded database keeps its data in a folder across restarts', async (
 
 test('URLs are logged without their password', () => {
   expect(redactUrl('postgres://app:s3cret@db:5432/rapport')).toBe('postgres://app:***@db:5432/rapport')
+})
+
+describe.skipIf(!testDatabaseUrl())('statements run again and again (PostgreSQL)', () => {
+  test('are prepared once per connection, give the same answers, and follow a changed table', async () => {
+    // One connection, so that every run lands where the statement was prepared.
+    const single = await connect({
+      url: testDatabaseUrl(),
+      poolSize: 1,
+      schema: handle.location.match(/schema (\w+)/)?.[1],
+    })
+    try {
+      const run = () =>
+        sql<{
+          n: number
+          slug: string | null
+        }>`select count(*)::int as n, max(slug) as slug from workspaces where slug like ${'prep-%'}`.execute(
+          single.db,
+        )
+      const prepared = () =>
+        sql<{
+          n: number
+        }>`select count(*)::int as n from pg_prepared_statements where statement like ${'%prep-%'} or statement like ${'%from workspaces where slug like%'}`.execute(
+          single.db,
+        )
+      expect((await run()).rows[0]).toEqual({ n: 0, slug: null })
+      expect((await prepared()).rows[0]?.n).toBe(0)
+      await single.db.insertInto('workspaces').values({ name: 'Prepared', slug: 'prep-a' }).execute()
+      expect((await run()).rows[0]).toEqual({ n: 1, slug: 'prep-a' })
+      expect((await prepared()).rows[0]?.n).toBe(1)
+      // A column added under a prepared statement: PostgreSQL plans it again, the answer stays right.
+      await sql`alter table workspaces add column prep_note text`.execute(single.db)
+      await single.db.insertInto('workspaces').values({ name: 'Prepared 2', slug: 'prep-b' }).execute()
+      expect((await run()).rows[0]).toEqual({ n: 2, slug: 'prep-b' })
+      await sql`alter table workspaces drop column prep_note`.execute(single.db)
+    } finally {
+      await single.close()
+    }
+  })
+})
+
+describe('prepared statement names', () => {
+  test('stop past the cap, so that varying SQL cannot fill the server with plans', () => {
+    const statements = new PreparedStatements(2)
+    expect(statements.nameFor('select 1')).toBeUndefined()
+    expect(statements.nameFor('select 1')).toMatch(/^r_[0-9a-f]{24}$/)
+    expect(statements.nameFor('select 1')).toBe(statements.nameFor('select 1'))
+    statements.nameFor('select 2')
+    expect(statements.nameFor('select 2')).toBeDefined()
+    statements.nameFor('select 3')
+    expect(statements.nameFor('select 3')).toBeUndefined()
+  })
 })

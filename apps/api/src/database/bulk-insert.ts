@@ -43,3 +43,11 @@ function encode(value: unknown, type: ColumnType): unknown {
   if (type === 'text[]') return (value as string[]).map((v) => v.replaceAll('\u001f', ' ')).join('\u001f')
   return value
 }
+
+/**
+ * `= any($1::type[])` for a list of any length: one parameter instead of one per value, so that a
+ * batch's thousands of ids cost one short statement to build, send and plan.
+ */
+export function anyOf<T>(values: readonly T[], type: Exclude<ColumnType, 'text[]'>): RawBuilder<T> {
+  return sql`any(${sql.val(values)}::${sql.raw(type)}[])`
+}

@@ -12,7 +12,7 @@ import {
 } from '@rapport/domain'
 import type { Envelope } from '@rapport/plugin-sdk'
 import { sql, type Transaction } from 'kysely'
-import { unnestInsert } from '../database/bulk-insert.js'
+import { anyOf, unnestInsert } from '../database/bulk-insert.js'
 import type { IngestionSettings } from './workspace-settings.repository.js'
 
 type Trx = Transaction<Database>
@@ -257,7 +257,7 @@ async function loadGraph(
       .selectFrom('identities')
       .select(['type', 'value', 'customer_id', 'profile_id'])
       .where('workspace_id', '=', workspaceId)
-      .where('customer_id', 'in', customers)
+      .where('customer_id', '=', anyOf(customers, 'uuid'))
       .execute()
     graph.load(all)
   }
@@ -527,16 +527,12 @@ class Writes {
     await trx
       .deleteFrom('traits')
       .where('workspace_id', '=', workspaceId)
-      .where('customer_id', 'in', [...from, ...into])
+      .where('customer_id', '=', anyOf([...from, ...into], 'uuid'))
       .execute()
-    for (const merge of this.merges) {
-      await trx
-        .updateTable('customers')
-        .set({ merged_into: merge.into, updated_at: new Date() })
-        .where('id', '=', merge.from)
-        .execute()
-      survivors.add(merge.into)
-    }
+    await sql`update customers c set merged_into = m.survivor, updated_at = now()
+      from unnest(${sql.val(from)}::uuid[], ${sql.val(into)}::uuid[]) as m(merged, survivor)
+      where c.id = m.merged`.execute(trx)
+    for (const merge of this.merges) survivors.add(merge.into)
     await trx
       .insertInto('merges')
       .values(
@@ -556,7 +552,7 @@ class Writes {
         first_seen_at = least(c.first_seen_at, m.first_seen),
         last_seen_at = greatest(c.last_seen_at, m.last_seen)
       from (select merged_into as id, min(first_seen_at) as first_seen, max(last_seen_at) as last_seen
-            from customers where id in (${sql.join(from)}) group by merged_into) m
+            from customers where id = any(${sql.val(from)}::uuid[]) group by merged_into) m
       where c.id = m.id`.execute(trx)
     return survivors
   }
@@ -587,7 +583,7 @@ class Writes {
         .selectFrom('trait_observations')
         .select(['customer_id', 'profile_id', 'key', 'value', 'source_id', 'observed_at', 'message_id'])
         .where('workspace_id', '=', workspaceId)
-        .where('customer_id', 'in', [...recompute])
+        .where('customer_id', '=', anyOf([...recompute], 'uuid'))
         .execute()
       const byKey = new Map<string, typeof all>()
       for (const row of all) {
@@ -620,8 +616,8 @@ class Writes {
         .selectFrom('traits')
         .select(['customer_id', 'profile_id', 'key', 'value', 'source_id', 'observed_at', 'message_id'])
         .where('workspace_id', '=', workspaceId)
-        .where('customer_id', 'in', [...new Set(fresh.map((o) => o.customerId))])
-        .where('key', 'in', [...new Set(fresh.map((o) => o.key))])
+        .where('customer_id', '=', anyOf([...new Set(fresh.map((o) => o.customerId))], 'uuid'))
+        .where('key', '=', anyOf([...new Set(fresh.map((o) => o.key))], 'text'))
         .execute()
       for (const row of existing) {
         candidates.set(`${row.customer_id}|${row.key}`, {
@@ -726,14 +722,14 @@ class Writes {
       .selectFrom('traits')
       .select(['customer_id', 'key', 'value'])
       .where('workspace_id', '=', workspaceId)
-      .where('customer_id', 'in', ids)
-      .where('key', 'in', nameTraits)
+      .where('customer_id', '=', anyOf(ids, 'uuid'))
+      .where('key', '=', anyOf(nameTraits, 'text'))
       .execute()
     const emails = await trx
       .selectFrom('identities')
       .select(['customer_id', 'value'])
       .where('workspace_id', '=', workspaceId)
-      .where('customer_id', 'in', ids)
+      .where('customer_id', '=', anyOf(ids, 'uuid'))
       .where('type', '=', 'email')
       .orderBy('first_seen_at')
       .execute()

@@ -1,3 +1,4 @@
+import { readlinkSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import { connect } from '@rapport/db'
 import { createLogger } from '../logging/logger.js'
@@ -8,7 +9,7 @@ import { InboxProcessor } from './processor.js'
  * writes) never delays an HTTP answer on the main thread. Driven by messages from ThreadedProcessor.
  */
 const { url, logLevel, batchSize } = workerData as { url: string; logLevel: string; batchSize: number }
-const handle = await connect({ url, poolSize: 3 })
+const handle = await connect({ url, poolSize: 3, applicationName: 'rapport-processor' })
 const logger = createLogger(logLevel).child({ thread: 'inbox-processor' })
 const processor = new InboxProcessor(handle.db, logger, batchSize)
 processor.start()
@@ -25,4 +26,12 @@ parentPort?.on('message', async (message: { type: 'wake' | 'settle' | 'stop'; id
     parentPort?.postMessage({ type: 'stopped' })
   }
 })
-parentPort?.postMessage({ type: 'ready' })
+// The kernel's id of this thread, for `top -H` and the benchmark's CPU accounting (Linux only).
+const osThreadId = (() => {
+  try {
+    return Number(readlinkSync('/proc/thread-self').split('/').pop())
+  } catch {
+    return undefined
+  }
+})()
+parentPort?.postMessage({ type: 'ready', osThreadId })

@@ -3,6 +3,7 @@ import type { Envelope } from '@rapport/plugin-sdk'
 import { type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
 import { applyBatch, type InboxItem } from './apply-batch.js'
+import { inboxPartitions } from './inbox.repository.js'
 import { countRunOutcomes } from './run-outcomes.repository.js'
 import { ingestionSettings } from './workspace-settings.repository.js'
 
@@ -126,16 +127,27 @@ export class InboxProcessor implements Processor {
 
   private async claim(trx: Kysely<Database>): Promise<ClaimedRow[]> {
     // One statement takes every pending partition no other worker holds (its lock lasts as long as
-    // this transaction); the rows come from those partitions only.
-    const locked = await sql<{ partition: number }>`select partition
-      from (select distinct partition from inbox where processed_at is null) pending
-      where pg_try_advisory_xact_lock(${lockBase}::bigint + partition)`.execute(trx)
+    // this transaction). Each partition is probed through the pending index, never scanned, so the
+    // cost of a claim does not grow with the backlog.
+    const locked = await sql<{ partition: number }>`select p as partition
+      from generate_series(0, ${inboxPartitions - 1}) p
+      where exists (select 1 from inbox where partition = p and processed_at is null)
+        and pg_try_advisory_xact_lock(${lockBase}::bigint + p)`.execute(trx)
     if (!locked.rows.length) return []
     const partitions = locked.rows.map((row) => row.partition)
-    const rows =
-      await sql<ClaimedRow>`select id, workspace_id, source_id, envelope, attempts, received_at from inbox
-      where partition = any(${sql.val(partitions)}::smallint[]) and processed_at is null
-      order by id limit ${this.batchSize} for update skip locked`.execute(trx)
+    // The oldest ids of those partitions, each read in index order (a sort of narrow ids, not of
+    // envelopes), then the rows themselves.
+    const rows = await sql<ClaimedRow>`with oldest as (
+        select x.id from unnest(${sql.val(partitions)}::smallint[]) as p(n)
+        cross join lateral (
+          select id from inbox where partition = p.n and processed_at is null order by id limit ${this.batchSize}
+        ) x
+        order by x.id limit ${this.batchSize}
+      )
+      select i.id, i.workspace_id, i.source_id, i.envelope, i.attempts, i.received_at
+      from inbox i join oldest using (id)
+      where i.processed_at is null
+      order by i.id for update of i skip locked`.execute(trx)
     return rows.rows
   }
 
@@ -177,15 +189,8 @@ export class InboxProcessor implements Processor {
     }
     // Runs (a CSV import, a sync) learn what became of what they delivered: new, updated, merged.
     await countRunOutcomes(trx, outcomes)
-    await trx
-      .updateTable('inbox')
-      .set({ processed_at: new Date() })
-      .where(
-        'id',
-        'in',
-        rows.map((r) => String(r.id)),
-      )
-      .execute()
+    await sql`update inbox set processed_at = now()
+      where id = any(${sql.val(rows.map((r) => String(r.id)))}::bigint[])`.execute(trx)
   }
 
   private async processOneByOne(): Promise<number> {

@@ -17,6 +17,8 @@ export class ThreadedProcessor implements Processor {
   private requests = 0
   private readonly waiting = new Map<number, () => void>()
   private stopping = false
+  /** The kernel's id of the processor thread once it runs (Linux), for `top -H` and the benchmark. */
+  osThreadId: number | undefined
 
   constructor(
     private readonly url: string,
@@ -29,7 +31,11 @@ export class ThreadedProcessor implements Processor {
     const worker = new Worker(workerFile, {
       workerData: { url: this.url, logLevel: this.logLevel, batchSize: this.batchSize },
     })
-    worker.on('message', (message: { type: string; id?: number }) => {
+    worker.on('message', (message: { type: string; id?: number; osThreadId?: number }) => {
+      if (message.type === 'ready') {
+        this.osThreadId = message.osThreadId
+        this.logger.debug({ osThreadId: message.osThreadId }, 'inbox processor thread started')
+      }
       if (message.type === 'settled' && message.id !== undefined) {
         this.waiting.get(message.id)?.()
         this.waiting.delete(message.id)
