@@ -75,9 +75,12 @@ export function chunks(list, size) {
   return out
 }
 
-/** Every person's calls in batches per source, interleaved as two systems sending at once would. */
-export function batchesFor(people, batchSize, keys, start) {
-  const calls = Array.from({ length: people }, (_, i) => callsFor(i, start))
+/**
+ * Every person's calls in batches per source, interleaved as two systems sending at once would;
+ * people are numbered from `first`.
+ */
+export function batchesFor(people, batchSize, keys, start, first = 0) {
+  const calls = Array.from({ length: people }, (_, i) => callsFor(first + i, start))
   const batches = [
     ...chunks(
       calls.flatMap((c) => c.web),

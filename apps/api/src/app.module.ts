@@ -24,7 +24,9 @@ import { SourcesService } from './sources/sources.service.js'
 import { SyncRunner } from './sources/sync-runner.js'
 import { WebhooksController } from './sources/webhooks.controller.js'
 import { TokensController } from './tokens/tokens.controller.js'
+import { ThreadedTrackingIntake } from './tracking/threaded-intake.js'
 import { TrackingController } from './tracking/tracking.controller.js'
+import { InlineTrackingIntake, TRACKING_INTAKE } from './tracking/tracking-intake.js'
 import { UsersController } from './users/users.controller.js'
 import { UsersService } from './users/users.service.js'
 import { WorkspacesController } from './workspaces/workspaces.controller.js'
@@ -37,6 +39,8 @@ export interface AppDependencies {
   plugins: PluginRegistry
   secretBox: SecretBox
   processor: Processor
+  /** The tracking API's intake thread, when the server runs one. */
+  trackingThread?: ThreadedTrackingIntake | undefined
 }
 
 @Module({})
@@ -48,6 +52,7 @@ export class AppModule {
     plugins,
     secretBox,
     processor,
+    trackingThread,
   }: AppDependencies): DynamicModule {
     return {
       module: AppModule,
@@ -78,6 +83,15 @@ export class AppModule {
         UsersService,
         WorkspacesService,
         IngestionService,
+        {
+          provide: TRACKING_INTAKE,
+          inject: [IngestionService],
+          useFactory: (ingestion: IngestionService) => {
+            if (!trackingThread) return new InlineTrackingIntake(ingestion, database.db, logger)
+            ingestion.onForget((workspaceId) => trackingThread.forget(workspaceId))
+            return trackingThread
+          },
+        },
         SourcesService,
         SyncRunner,
         ListenerHost,

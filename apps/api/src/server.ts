@@ -14,7 +14,7 @@ import importCsvPlugin from '@rapport/plugin-import-csv'
 import type { Plugin } from '@rapport/plugin-sdk'
 import sourcePostgres from '@rapport/plugin-source-postgres'
 import supportZendesk from '@rapport/plugin-support-zendesk'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { DestinationStream } from 'pino'
 import { adminDistDir, serveAdmin, wantsAdminPage } from './admin-ui/admin-ui.js'
 import { AppModule } from './app.module.js'
@@ -36,6 +36,7 @@ import { SourcesService } from './sources/sources.service.js'
 import { SyncRunner } from './sources/sync-runner.js'
 import { SyncScheduler } from './sources/sync-scheduler.js'
 import { httpSource } from './tracking/http-source.js'
+import { ThreadedTrackingIntake } from './tracking/threaded-intake.js'
 
 /** The connectors that ship with Rapport; more load from RAPPORT_PLUGINS. */
 export const builtInPlugins = [
@@ -67,6 +68,8 @@ export interface RunningServer {
   app: NestFastifyApplication
   /** The inbox processor: `settled()` waits until nothing is pending (tests, benchmarks). */
   processor: Processor
+  /** The tracking API's intake thread, when this server runs one (for the benchmark's accounting). */
+  trackingThread: ThreadedTrackingIntake | undefined
   close(): Promise<void>
 }
 
@@ -100,14 +103,21 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         ? new ThreadedProcessor(config.databaseUrl as string, logger, config.logLevel)
         : new InboxProcessor(database.db, logger)
 
+    // The tracking API's intake gets a thread of its own where the processor can have one too.
+    const trackingThread =
+      options.database || !config.databaseUrl
+        ? undefined
+        : ThreadedTrackingIntake.create(config.databaseUrl, logger, config.logLevel, () => processor.wake())
+
     const adapter = new FastifyAdapter({ loggerInstance: logger, trustProxy: config.trustProxy, bodyLimit })
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.register({ config, logger, database, plugins, secretBox, processor }),
+      AppModule.register({ config, logger, database, plugins, secretBox, processor, trackingThread }),
       adapter,
       { logger: new NestPinoLogger(logger), rawBody: true },
     )
     const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance
     await configureHttp(app, fastify, logger, config.secureCookies)
+    trackingThread?.start()
 
     const runner = app.get(SyncRunner)
     runner.stallTimeoutMs = config.syncStallSeconds * 1000
@@ -141,11 +151,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       url,
       app,
       processor,
+      trackingThread,
       async close() {
         clearInterval(sweeper)
         scheduler.stop()
         await listeners.stopAll()
         await app.close()
+        await trackingThread?.stop()
         await runner.settled()
         await processor.stop()
         if (!options.database) await database.close()
@@ -197,6 +209,13 @@ async function configureHttp(
   )
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' })
 
+  // JSON, except for the tracking API, whose intake reads its own bodies (on its own thread when it
+  // has one), so that thousands of calls a second are not parsed on the thread that serves the UI.
+  const json = fastify.getDefaultJsonParser('error', 'error')
+  app.useBodyParser('application/json', { bodyLimit }, (request, body, done) => {
+    if (request.url.startsWith('/v1/')) return done(null, body)
+    json(request as FastifyRequest, body.toString('utf8'), done)
+  })
   // Uploads arrive as files of any type (text/csv…): the route reads them as bytes.
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
 

@@ -147,6 +147,52 @@ describe.skipIf(!existsSync(main) || !testDatabaseUrl())('the start command on P
         found = await owner.get('/api/v1/customers/lookup?type=userId&value=threaded')
       }
       expect(found.status).toBe(200)
+
+      // The intake thread answers as the in-process intake does: bad JSON, a batch with a bad call,
+      // a batch with nothing acceptable, the write key in the body.
+      const send = (path: string, body: string, auth = true) =>
+        fetch(`${base}/v1/${path}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(auth ? { authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}` } : {}),
+          },
+          body,
+        })
+      const broken = await send('track', '{"userId":')
+      expect(broken.status).toBe(400)
+      expect(((await broken.json()) as { detail: string }).detail).toContain('not valid JSON')
+      const mixed = await send(
+        'batch',
+        JSON.stringify({
+          batch: [
+            { type: 'track', userId: 'threaded', event: 'Fine' },
+            { type: 'track', userId: 'threaded' },
+          ],
+        }),
+      )
+      expect(mixed.status).toBe(200)
+      expect(await mixed.json()).toMatchObject({
+        accepted: 1,
+        rejected: [{ index: 1, errors: [{ path: 'event' }] }],
+      })
+      const refused = await send('batch', JSON.stringify({ batch: [{ type: 'track', userId: 'threaded' }] }))
+      expect(refused.status).toBe(400)
+      expect(((await refused.json()) as { errors: unknown }).errors).toEqual([
+        { path: 'batch.0.event', message: expect.any(String) },
+      ])
+      const keyInBody = await send(
+        'identify',
+        JSON.stringify({ writeKey, userId: 'body-key', traits: {} }),
+        false,
+      )
+      expect(keyInBody.status).toBe(200)
+
+      // Erased with suppression on the main thread: the intake thread refuses the person at once.
+      const erased = await owner.delete(`/api/v1/customers/${found.body.id}?suppress=true`)
+      expect(erased.status).toBeLessThan(300)
+      const after = await send('track', JSON.stringify({ userId: 'threaded', event: 'After erase' }))
+      expect(await after.json()).toMatchObject({ accepted: 0, suppressed: 1 })
       expect(proc.out()).not.toContain('"level":50')
       proc.child.kill('SIGTERM')
       expect(await proc.exited).toBe(0)

@@ -12,37 +12,27 @@ export type ColumnType =
   | 'text[]'
 
 /**
- * A bulk INSERT as `select … from unnest($1::type[], $2::type[], …)`: one parameter per column
- * whatever the number of rows, so that a batch of thousands costs one short statement to build,
- * send and plan. Column names and types come from the code, never from input.
+ * A bulk INSERT as `select … from json_to_recordset($1)`: the rows travel as one JSON parameter
+ * whatever their number, so that a batch of thousands costs one short statement to build, send and
+ * plan, and one JSON.stringify instead of escaping every value into array literals. Values are plain
+ * JavaScript values (a json column takes the value itself, not its text, and its null is JSON's
+ * null); dates become ISO strings.
+ * Column names and types come from the code, never from input.
  */
-export function unnestInsert(
+export function bulkInsert(
   table: string,
   columns: Record<string, ColumnType>,
   rows: Record<string, unknown>[],
 ): RawBuilder<unknown> {
   const names = Object.keys(columns)
-  const arrays = names.map((name) => {
-    const type = columns[name]!
-    const values = rows.map((row) => encode(row[name], type))
-    // An array column cannot be unnested from a 2-D array: each row's array travels as one text.
-    const elementType = type === 'text[]' ? 'text' : type
-    return sql`${sql.val(values)}::${sql.raw(elementType)}[]`
-  })
-  const selects = names.map((name, i) =>
-    columns[name] === 'text[]' ? sql`string_to_array(${sql.ref(`u.c${i}`)}, chr(31))` : sql.ref(`u.c${i}`),
-  )
+  // Keys of a row that are not columns are left out by json_to_recordset.
+  const definitions = names.map((name) => sql.raw(`"${name}" ${columns[name]}`))
   return sql`insert into ${sql.table(table)} (${sql.join(names.map((n) => sql.ref(n)))})
-    select ${sql.join(selects)} from unnest(${sql.join(arrays)}) as u(${sql.join(names.map((_, i) => sql.raw(`c${i}`)))})`
+    select ${sql.join(names.map((n) => (isJson(columns[n]!) ? sql`coalesce(${sql.ref(`r.${n}`)}, 'null')` : sql.ref(`r.${n}`))))}
+    from json_to_recordset(${JSON.stringify(rows)}::json) as r(${sql.join(definitions)})`
 }
 
-function encode(value: unknown, type: ColumnType): unknown {
-  if (value === undefined || value === null) return null
-  if (type === 'json' || type === 'jsonb') return typeof value === 'string' ? value : JSON.stringify(value)
-  if (type === 'timestamptz') return value instanceof Date ? value.toISOString() : value
-  if (type === 'text[]') return (value as string[]).map((v) => v.replaceAll('\u001f', ' ')).join('\u001f')
-  return value
-}
+const isJson = (type: ColumnType) => type === 'json' || type === 'jsonb'
 
 /**
  * `= any($1::type[])` for a list of any length: one parameter instead of one per value, so that a

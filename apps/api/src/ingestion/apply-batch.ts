@@ -12,7 +12,7 @@ import {
 } from '@rapport/domain'
 import type { Envelope } from '@rapport/plugin-sdk'
 import { sql, type Transaction } from 'kysely'
-import { anyOf, unnestInsert } from '../database/bulk-insert.js'
+import { anyOf, bulkInsert } from '../database/bulk-insert.js'
 import type { IngestionSettings } from './workspace-settings.repository.js'
 
 type Trx = Transaction<Database>
@@ -399,23 +399,21 @@ class Writes {
   async flush(trx: Trx, workspaceId: string, settings: IngestionSettings) {
     const ws = { workspace_id: workspaceId }
     if (this.newCustomers.size) {
-      await trx
-        .insertInto('customers')
-        .values(
-          [...this.newCustomers].map(([id, seen]) => ({
-            id,
-            ...ws,
-            first_seen_at: seen.firstSeen,
-            last_seen_at: seen.lastSeen,
-            updated_at: new Date(),
-          })),
-        )
-        .execute()
+      await bulkInsert(
+        'customers',
+        { id: 'uuid', workspace_id: 'uuid', first_seen_at: 'timestamptz', last_seen_at: 'timestamptz' },
+        [...this.newCustomers].map(([id, seen]) => ({
+          id,
+          ...ws,
+          first_seen_at: seen.firstSeen,
+          last_seen_at: seen.lastSeen,
+        })),
+      ).execute(trx)
     }
     const merged = await this.applyMerges(trx, workspaceId)
 
     if (this.identities.length) {
-      const insert = unnestInsert(
+      const insert = bulkInsert(
         'identities',
         { ...ownedColumns, type: 'text', value: 'text', first_seen_at: 'timestamptz' },
         this.identities.map((r) => ({
@@ -429,14 +427,14 @@ class Writes {
       await sql`${insert} on conflict (workspace_id, type, value) do nothing`.execute(trx)
     }
     if (this.observations.length) {
-      await unnestInsert(
+      await bulkInsert(
         'trait_observations',
         { ...ownedColumns, key: 'text', value: 'jsonb', observed_at: 'timestamptz' },
         this.observations.map((r) => ({
           ...ws,
           ...owned(r),
           key: r.key,
-          value: JSON.stringify(r.value),
+          value: r.value,
           observed_at: r.occurredAt,
         })),
       ).execute(trx)
@@ -444,7 +442,7 @@ class Writes {
     await this.updateTraits(trx, workspaceId, settings, merged)
     await this.upsertRecords(trx, workspaceId)
     if (this.events.length) {
-      await unnestInsert(
+      await bulkInsert(
         'events',
         {
           ...ownedColumns,
@@ -468,7 +466,7 @@ class Writes {
       ).execute(trx)
     }
     if (this.feedback.length) {
-      await unnestInsert(
+      await bulkInsert(
         'feedback',
         {
           ...ownedColumns,
@@ -643,30 +641,23 @@ class Writes {
       }
     }
     if (!candidates.size) return
-    await trx
-      .insertInto('traits')
-      .values(
-        [...candidates.values()].map((c) => ({
-          workspace_id: workspaceId,
-          customer_id: c.customerId,
-          profile_id: c.observation.profileId,
-          source_id: c.observation.sourceId,
-          message_id: c.observation.messageId,
-          key: c.key,
-          value: JSON.stringify(c.observation.value),
-          observed_at: c.observation.observedAt,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['customer_id', 'key']).doUpdateSet((eb) => ({
-          value: eb.ref('excluded.value'),
-          profile_id: eb.ref('excluded.profile_id'),
-          source_id: eb.ref('excluded.source_id'),
-          message_id: eb.ref('excluded.message_id'),
-          observed_at: eb.ref('excluded.observed_at'),
-        })),
-      )
-      .execute()
+    const insert = bulkInsert(
+      'traits',
+      { ...ownedColumns, key: 'text', value: 'jsonb', observed_at: 'timestamptz' },
+      [...candidates.values()].map((c) => ({
+        workspace_id: workspaceId,
+        customer_id: c.customerId,
+        profile_id: c.observation.profileId,
+        source_id: c.observation.sourceId,
+        message_id: c.observation.messageId,
+        key: c.key,
+        value: c.observation.value,
+        observed_at: c.observation.observedAt,
+      })),
+    )
+    await sql`${insert} on conflict (customer_id, key) do update set value = excluded.value,
+      profile_id = excluded.profile_id, source_id = excluded.source_id, message_id = excluded.message_id,
+      observed_at = excluded.observed_at`.execute(trx)
   }
 
   /** One row per (source, type, external id): the newest state wins, a delete is a tombstone. */

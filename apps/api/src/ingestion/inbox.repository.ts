@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { type IdentitySettings, identityKey, usableIdentifiers } from '@rapport/domain'
 import type { Envelope } from '@rapport/plugin-sdk'
 import { sql } from 'kysely'
-import { unnestInsert } from '../database/bulk-insert.js'
+import { bulkInsert } from '../database/bulk-insert.js'
 import type { Db } from '../database/database.js'
 
 /** Workers share the inbox by partition; one customer's events always land in the same one. */
@@ -67,7 +67,7 @@ export async function inboxRows(
 /** One statement for any number of rows; answers which (workspace, messageId) were new. */
 export async function insertInboxRows(db: Db, rows: InboxRow[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set()
-  const insert = unnestInsert(
+  const insert = bulkInsert(
     'inbox',
     {
       workspace_id: 'uuid',

@@ -26,10 +26,11 @@ const settingsTtlMs = 5_000
 export class IngestionService {
   private readonly settings = new Map<string, { at: number; value: IngestionSettings }>()
   private readonly writer: InboxWriter
+  private readonly forgetListeners: ((workspaceId: string) => void)[] = []
 
   constructor(
     @Inject(DB) private readonly db: Kysely<any>,
-    @Inject(PROCESSOR) private readonly processor: Processor,
+    @Inject(PROCESSOR) private readonly processor: Pick<Processor, 'wake'>,
   ) {
     this.writer = new InboxWriter(db)
   }
@@ -88,6 +89,12 @@ export class IngestionService {
   /** Settings changed (identity rules, an erase with suppression): read them again at once. */
   forget(workspaceId: string): void {
     this.settings.delete(workspaceId)
+    for (const listener of this.forgetListeners) listener(workspaceId)
+  }
+
+  /** Another holder of these settings (the intake thread) is told when they change. */
+  onForget(listener: (workspaceId: string) => void): void {
+    this.forgetListeners.push(listener)
   }
 
   wake(): void {

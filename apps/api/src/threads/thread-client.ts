@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import type { Logger } from 'pino'
+
+/** A worker's compiled file, or undefined when running from source (tests), where threads cannot start. */
+export function compiledWorker(url: URL): string | undefined {
+  const file = fileURLToPath(url)
+  return existsSync(file) ? file : undefined
+}
+
+interface Reply {
+  type: 'ready' | 'reply'
+  id?: number
+  osThreadId?: number
+  result?: unknown
+  error?: string
+}
+
+/**
+ * The main thread's side of a worker thread that answers requests (see `serveRequests`): each
+ * request gets its own answer, and a thread that dies is started again while the requests it held
+ * fail with the reason, so that one crash never leaves a caller waiting for good.
+ */
+export class ThreadClient {
+  private worker: Worker | undefined
+  private requests = 0
+  private readonly waiting = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (e: Error) => void }
+  >()
+  private stopping = false
+  /** The kernel's id of the thread once it runs (Linux), for `top -H` and the benchmark. */
+  osThreadId: number | undefined
+
+  constructor(
+    private readonly file: string,
+    private readonly workerData: unknown,
+    private readonly logger: Logger,
+    private readonly name: string,
+  ) {}
+
+  start(): void {
+    const worker = new Worker(this.file, { workerData: this.workerData })
+    worker.on('message', (message: Reply) => {
+      if (message.type === 'ready') {
+        this.osThreadId = message.osThreadId
+        this.logger.debug({ osThreadId: message.osThreadId }, `${this.name} thread started`)
+        return
+      }
+      const waiting = message.id === undefined ? undefined : this.waiting.get(message.id)
+      if (!waiting) return
+      this.waiting.delete(message.id as number)
+      if (message.error === undefined) waiting.resolve(message.result)
+      else waiting.reject(new Error(message.error))
+    })
+    worker.on('error', (error) => this.logger.error({ err: error }, `${this.name} thread failed`))
+    worker.on('exit', (code) => {
+      for (const { reject } of this.waiting.values()) reject(new Error(`the ${this.name} thread stopped`))
+      this.waiting.clear()
+      if (this.stopping) return
+      this.logger.error({ code }, `${this.name} thread exited; restarting it`)
+      setTimeout(() => this.start(), 1000).unref()
+    })
+    this.worker = worker
+  }
+
+  /** A message that needs no answer. */
+  post(message: Record<string, unknown>): void {
+    this.worker?.postMessage(message)
+  }
+
+  /** A message answered by the thread's handler for its type. */
+  request<T>(message: Record<string, unknown>): Promise<T> {
+    const id = ++this.requests
+    return new Promise<T>((resolve, reject) => {
+      if (!this.worker) return reject(new Error(`the ${this.name} thread is not running`))
+      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject })
+      this.worker.postMessage({ ...message, id })
+    })
+  }
+
+  /** Asks the thread to finish (its `stop` handler), then ends it. */
+  async stop(): Promise<void> {
+    this.stopping = true
+    const worker = this.worker
+    if (!worker) return
+    await this.request({ type: 'stop' }).catch(() => undefined)
+    await worker.terminate()
+  }
+}

@@ -1,0 +1,55 @@
+import type { Logger } from 'pino'
+import { compiledWorker, ThreadClient } from '../threads/thread-client.js'
+import type { TrackingAnswer, TrackingIntake, TrackingRequest } from './tracking-intake.js'
+
+const workerFile = compiledWorker(new URL('./intake-worker.js', import.meta.url))
+
+/** The same contract as InlineTrackingIntake, with the work done on a thread with its own pool. */
+export class ThreadedTrackingIntake implements TrackingIntake {
+  private readonly thread: ThreadClient
+
+  /** Undefined where it cannot run: the embedded database, or tests running from source. */
+  static create(
+    databaseUrl: string | undefined,
+    logger: Logger,
+    logLevel: string,
+    wake: () => void,
+  ): ThreadedTrackingIntake | undefined {
+    return databaseUrl && workerFile
+      ? new ThreadedTrackingIntake(workerFile, databaseUrl, logger, logLevel, wake)
+      : undefined
+  }
+
+  private constructor(
+    file: string,
+    url: string,
+    logger: Logger,
+    logLevel: string,
+    private readonly wake: () => void,
+  ) {
+    this.thread = new ThreadClient(file, { url, logLevel }, logger, 'tracking intake')
+  }
+
+  get osThreadId(): number | undefined {
+    return this.thread.osThreadId
+  }
+
+  start(): void {
+    this.thread.start()
+  }
+
+  async receive(request: TrackingRequest): Promise<TrackingAnswer> {
+    const answer = await this.thread.request<TrackingAnswer>({ type: 'receive', request })
+    if (answer.ok && answer.result.accepted) this.wake()
+    return answer
+  }
+
+  /** Identity rules or suppressions changed: the thread reads them again before its next call. */
+  forget(workspaceId: string): void {
+    this.thread.post({ type: 'forget', workspaceId })
+  }
+
+  stop(): Promise<void> {
+    return this.thread.stop()
+  }
+}
