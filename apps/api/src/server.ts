@@ -100,7 +100,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     // On a PostgreSQL server, a build processes the inbox on its own thread; tests and PGlite in-process.
     const processor: Processor =
       config.worker && !options.database && canUseProcessorThread(config.databaseUrl)
-        ? new ThreadedProcessor(config.databaseUrl as string, logger, config.logLevel)
+        ? new ThreadedProcessor(config.databaseUrl as string, logger, {
+            logLevel: config.logLevel,
+            nice: config.processorNice,
+          })
         : new InboxProcessor(database.db, logger)
 
     // The tracking API's intake gets a thread of its own where the processor can have one too.

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { testDatabaseUrl } from '@rapport/db/testing'
@@ -147,6 +147,17 @@ describe.skipIf(!existsSync(main) || !testDatabaseUrl())('the start command on P
         found = await owner.get('/api/v1/customers/lookup?type=userId&value=threaded')
       }
       expect(found.status).toBe(200)
+
+      // Background work yields the CPU: one thread of the server (the processor's) runs at nice 10.
+      if (existsSync('/proc/self/task')) {
+        const nices = readdirSync(`/proc/${proc.child.pid}/task`).map((tid) =>
+          Number(
+            readFileSync(`/proc/${proc.child.pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16],
+          ),
+        )
+        expect(nices.filter((n) => n === 10)).toHaveLength(1)
+        expect(nices.filter((n) => n !== 10).every((n) => n === 0)).toBe(true)
+      }
 
       // The intake thread answers as the in-process intake does: bad JSON, a batch with a bad call,
       // a batch with nothing acceptable, the write key in the body.

@@ -33,6 +33,7 @@ const envSchema = z.object({
   RAPPORT_DEMO_DATA: optional(z.enum(['true', 'false'])),
   RAPPORT_INBOX_RETENTION_DAYS: optional(z.coerce.number().int().min(1).max(3650)).default(7),
   RAPPORT_SYNC_STALL_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)).default(300),
+  RAPPORT_PROCESSOR_NICE: optional(z.coerce.number().int().min(0).max(19)).default(10),
 })
 
 /** A 256-bit key written as 64 hex characters or base64. */
@@ -68,6 +69,11 @@ export interface Config {
   syncStallSeconds: number
   /** How long processed envelopes are kept, which is also the messageId dedupe window. */
   inboxRetentionDays: number
+  /**
+   * The processor thread's scheduling priority (nice, 0-19): background work yields the CPU to the
+   * tracking API and the UI when they need it, and takes it all when they do not.
+   */
+  processorNice: number
 }
 
 export class ConfigError extends Error {
@@ -102,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     demoData: e.RAPPORT_DEMO_DATA ? e.RAPPORT_DEMO_DATA === 'true' : !e.DATABASE_URL,
     syncStallSeconds: e.RAPPORT_SYNC_STALL_SECONDS,
     inboxRetentionDays: e.RAPPORT_INBOX_RETENTION_DAYS,
+    processorNice: e.RAPPORT_PROCESSOR_NICE,
   }
 }
 

@@ -13,10 +13,10 @@ export function canUseProcessorThread(databaseUrl: string | undefined): boolean 
 export class ThreadedProcessor implements Processor {
   private readonly thread: ThreadClient
 
-  constructor(url: string, logger: Logger, logLevel: string, batchSize = 2000) {
+  constructor(url: string, logger: Logger, options: { logLevel: string; nice: number; batchSize?: number }) {
     this.thread = new ThreadClient(
       workerFile as string,
-      { url, logLevel, batchSize },
+      { url, logLevel: options.logLevel, nice: options.nice, batchSize: options.batchSize ?? 2000 },
       logger,
       'inbox processor',
     )

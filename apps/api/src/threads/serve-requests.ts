@@ -1,5 +1,7 @@
 import { readlinkSync } from 'node:fs'
+import { setPriority } from 'node:os'
 import { parentPort } from 'node:worker_threads'
+import type { Logger } from 'pino'
 
 type Handler = (message: Record<string, unknown>) => unknown
 
@@ -31,5 +33,19 @@ function osThreadId(): number | undefined {
     return Number(readlinkSync('/proc/thread-self').split('/').pop())
   } catch {
     return undefined
+  }
+}
+
+/**
+ * Runs the calling thread (not the process) at a lower priority. Linux only; elsewhere, or where the
+ * system refuses, the thread keeps its priority and says so.
+ */
+export function lowerPriority(nice: number, logger: Logger): void {
+  const thread = osThreadId()
+  if (!nice || thread === undefined) return
+  try {
+    setPriority(thread, nice)
+  } catch (error) {
+    logger.warn({ err: error, nice }, 'could not lower the thread priority')
   }
 }

@@ -9,6 +9,8 @@ export function compiledWorker(url: URL): string | undefined {
   return existsSync(file) ? file : undefined
 }
 
+const youngGenerationMb = 48
+
 interface Reply {
   type: 'ready' | 'reply'
   id?: number
@@ -41,7 +43,12 @@ export class ThreadClient {
   ) {}
 
   start(): void {
-    const worker = new Worker(this.file, { workerData: this.workerData })
+    // A young generation larger than V8's default: these threads allocate fast and keep little, so
+    // fewer, larger scavenges cost less CPU in all.
+    const worker = new Worker(this.file, {
+      workerData: this.workerData,
+      resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb },
+    })
     worker.on('message', (message: Reply) => {
       if (message.type === 'ready') {
         this.osThreadId = message.osThreadId
