@@ -1,5 +1,6 @@
 import pino from 'pino'
 import { expect, test } from 'vitest'
+import { inboxPartitions, partitionOf } from '../src/ingestion/inbox.repository.js'
 import { InboxProcessor } from '../src/ingestion/processor.js'
 import { httpSource, track, useTestServer } from './harness.js'
 
@@ -51,4 +52,15 @@ test('several workers draining one inbox at once still make one profile per pers
     byPerson.set(n, (byPerson.get(n) ?? new Set()).add(row.customer_id))
   }
   expect([...byPerson.values()].filter((ids) => ids.size !== 1)).toEqual([])
+})
+
+test('one key always lands in the same partition, and keys spread evenly over all of them', () => {
+  const workspace = '2085e8bc-c0d0-4d1b-84c3-6cc867c713d2'
+  const counts = new Array(inboxPartitions).fill(0)
+  for (let i = 0; i < 16_000; i++) counts[partitionOf(workspace, `userId:user-${i}`)]++
+  for (const count of counts) expect(Math.abs(count - 1000)).toBeLessThan(100)
+  expect(partitionOf(workspace, 'email:ada@example.com')).toBe(
+    partitionOf(workspace, 'email:ada@example.com'),
+  )
+  expect(partitionOf(workspace, 'email:ada@example.com')).toBeGreaterThanOrEqual(0)
 })

@@ -18,8 +18,18 @@ export function hashIdentityKey(key: string): string {
   return createHash('sha256').update(key).digest('hex')
 }
 
-function partitionOf(workspaceId: string, key: string): number {
-  return createHash('md5').update(`${workspaceId}|${key}`).digest().readUInt16BE(0) % inboxPartitions
+/**
+ * FNV-1a over the workspace and the key: stable, well spread, and far cheaper per envelope than a
+ * cryptographic hash (nothing here needs one). Rows keep the partition they were written with.
+ */
+export function partitionOf(workspaceId: string, key: string): number {
+  let hash = 0x811c9dc5
+  const text = `${workspaceId}|${key}`
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193)
+  }
+  return (hash >>> 0) % inboxPartitions
 }
 
 export interface InboxRow {

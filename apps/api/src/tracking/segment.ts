@@ -113,7 +113,9 @@ const externalIdTypes: Record<string, string> = {
   anonymous_id: 'anonymousId',
 }
 
-function identifiersOf(message: SegmentMessage, traits: Record<string, unknown>) {
+type Context = NonNullable<SegmentMessage['context']>
+
+function identifiersOf(message: SegmentMessage, context: Context, traits: Record<string, unknown>) {
   const ids: { type: string; value: string }[] = []
   if (message.userId) ids.push({ type: 'userId', value: message.userId })
   if (message.anonymousId) ids.push({ type: 'anonymousId', value: message.anonymousId })
@@ -122,7 +124,7 @@ function identifiersOf(message: SegmentMessage, traits: Record<string, unknown>)
     const value = traits[key]
     if (typeof value === 'string' && value.trim()) ids.push({ type: key, value })
   }
-  for (const external of message.context?.externalIds ?? []) {
+  for (const external of context.externalIds ?? []) {
     const type =
       externalIdTypes[external.type.toLowerCase()] ??
       external.type
@@ -134,9 +136,9 @@ function identifiersOf(message: SegmentMessage, traits: Record<string, unknown>)
   return ids
 }
 
-function channelOf(message: SegmentMessage): 'web' | 'app' | undefined {
-  if (message.type === 'page' || message.context?.page || message.context?.channel === 'browser') return 'web'
-  if (message.type === 'screen' || message.context?.app || message.context?.channel === 'mobile') return 'app'
+function channelOf(message: SegmentMessage, context: Context): 'web' | 'app' | undefined {
+  if (message.type === 'page' || context.page || context.channel === 'browser') return 'web'
+  if (message.type === 'screen' || context.app || context.channel === 'mobile') return 'app'
   return undefined
 }
 
@@ -146,20 +148,24 @@ export function segmentToEnvelope(
   receivedAt: Date,
   batch?: { sentAt?: string | number; context?: Record<string, unknown> },
 ): EnvelopeInput {
-  const context = { ...(batch?.context ?? {}), ...(message.context ?? {}) } as SegmentMessage['context'] & {}
-  const merged = { ...message, context } as SegmentMessage
-  const traits = {
-    ...(context.traits ?? {}),
-    ...('traits' in message && message.type === 'identify' ? (message.traits ?? {}) : {}),
-  }
+  // The batch's context under the call's own (spread only when there is a batch context to merge).
+  const context: Context = batch?.context
+    ? ({ ...batch.context, ...(message.context ?? {}) } as Context)
+    : (message.context ?? {})
+  const traits =
+    message.type === 'identify' && message.traits
+      ? context.traits
+        ? { ...context.traits, ...message.traits }
+        : message.traits
+      : (context.traits ?? {})
   const base = {
     messageId:
       message.messageId ??
       `segment-${createHash('sha256').update(JSON.stringify(message)).digest('hex').slice(0, 40)}`,
-    identifiers: identifiersOf(merged, traits),
+    identifiers: identifiersOf(message, context, traits),
     occurredAt: correctedTime(message, receivedAt, batch?.sentAt).toISOString(),
   }
-  const channel = channelOf(merged)
+  const channel = channelOf(message, context)
   switch (message.type) {
     case 'identify':
     case 'alias':
