@@ -9,6 +9,13 @@ export function canUseProcessorThread(databaseUrl: string | undefined): boolean 
   return Boolean(databaseUrl) && workerFile !== undefined
 }
 
+/**
+ * Larger batches than in-process: on its own thread and connection the processor holds nothing the
+ * API needs, and a backlog drains faster in fewer, larger statements (5,000 measured better than
+ * 2,000 and no worse than 10,000; see the README's Speed section).
+ */
+const threadBatchSize = 5000
+
 /** The same contract as InboxProcessor, with the work done on a worker thread with its own pool. */
 export class ThreadedProcessor implements Processor {
   private readonly thread: ThreadClient
@@ -16,7 +23,7 @@ export class ThreadedProcessor implements Processor {
   constructor(url: string, logger: Logger, options: { logLevel: string; nice: number; batchSize?: number }) {
     this.thread = new ThreadClient(
       workerFile as string,
-      { url, logLevel: options.logLevel, nice: options.nice, batchSize: options.batchSize ?? 2000 },
+      { url, logLevel: options.logLevel, nice: options.nice, batchSize: options.batchSize ?? threadBatchSize },
       logger,
       'inbox processor',
     )
