@@ -3,14 +3,12 @@
 // sources) sent through /v1/batch with concurrency, against a raw COPY of the same rows into a
 // scratch table on the same database, measured in the same run. Prints ratios, asserts nothing.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
-import { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { Worker } from 'node:worker_threads'
 import pg from 'pg'
-import copyStreams from 'pg-copy-streams'
 import { createTestDatabase } from '../../../packages/db/dist/testing.js'
 import { startServer } from '../dist/index.js'
 import { batchesFor } from './calls.mjs'
+import { copyBaselineMs } from './copy-baseline.mjs'
 import { cpuLines, cpuSnapshot } from './cpu.mjs'
 
 const url = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL
@@ -146,19 +144,8 @@ try {
   const { latencies, rows } = await new Promise((resolve) => load.once('message', resolve))
   await load.terminate()
 
-  // Baseline: the same rows (message id + JSON) by COPY into a scratch table, same database; the
-  // median of three runs, as one COPY on this machine varies by a quarter from run to run.
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  const copies = []
-  for (let i = 0; i < 3; i++) {
-    await client.query(`create temp table copy_baseline_${i} (message_id text, envelope jsonb)`)
-    const c0 = performance.now()
-    await pipeline(Readable.from(rows), client.query(copyStreams.from(`copy copy_baseline_${i} from stdin`)))
-    copies.push(performance.now() - c0)
-  }
-  await client.end()
-  const copied = copies.sort((a, b) => a - b)[1]
+  // Baseline: the same rows by COPY into a scratch table, same database (median of three).
+  const copied = await copyBaselineMs(url, rows)
 
   const customers = (
     await database.db

@@ -23,7 +23,12 @@ export class ThreadedProcessor implements Processor {
   constructor(url: string, logger: Logger, options: { logLevel: string; nice: number; batchSize?: number }) {
     this.thread = new ThreadClient(
       workerFile as string,
-      { url, logLevel: options.logLevel, nice: options.nice, batchSize: options.batchSize ?? threadBatchSize },
+      {
+        url,
+        logLevel: options.logLevel,
+        nice: options.nice,
+        batchSize: options.batchSize ?? threadBatchSize,
+      },
       logger,
       'inbox processor',
     )
