@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto'
+import { defaultIdentitySettings } from '@rapport/domain'
 import pino from 'pino'
 import { expect, test } from 'vitest'
-import { inboxPartitions, partitionOf } from '../src/ingestion/inbox.repository.js'
+import { appendToInbox, inboxPartitions, partitionOf } from '../src/ingestion/inbox.repository.js'
 import { InboxProcessor } from '../src/ingestion/processor.js'
 import { httpSource, track, useTestServer } from './harness.js'
 
@@ -63,4 +65,45 @@ test('one key always lands in the same partition, and keys spread evenly over al
     partitionOf(workspace, 'email:ada@example.com'),
   )
   expect(partitionOf(workspace, 'email:ada@example.com')).toBeGreaterThanOrEqual(0)
+})
+
+test('calls whose source is gone by the time they apply land without a source, and nothing is dead-lettered', async () => {
+  const db = context.server.database.db
+  const { id: sourceId } = await httpSource(context.owner, 'Soon deleted')
+  const { workspace_id: workspaceId } = await db
+    .selectFrom('sources')
+    .select('workspace_id')
+    .where('id', '=', sourceId)
+    .executeTakeFirstOrThrow()
+  const call = (n: string) => ({
+    type: 'track' as const,
+    messageId: `gone-${n}`,
+    identifiers: [{ type: 'userId', value: `gone-${n}` }],
+    occurredAt: new Date().toISOString(),
+    event: 'Sent before the source went',
+    properties: {},
+  })
+  // One source deleted right after its calls were appended; one that never existed (a call that was
+  // authenticated just before its source was deleted).
+  await appendToInbox(db, workspaceId, sourceId, [call('a')], defaultIdentitySettings)
+  expect((await context.owner.delete(`/api/v1/sources/${sourceId}`)).status).toBe(204)
+  await appendToInbox(db, workspaceId, randomUUID(), [call('b')], defaultIdentitySettings)
+  await context.server.processor.settled()
+
+  const events = await db
+    .selectFrom('events')
+    .select(['message_id', 'source_id'])
+    .where('message_id', 'in', ['gone-a', 'gone-b'])
+    .orderBy('message_id')
+    .execute()
+  expect(events).toEqual([
+    { message_id: 'gone-a', source_id: null },
+    { message_id: 'gone-b', source_id: null },
+  ])
+  const dead = await db
+    .selectFrom('dead_letters')
+    .select('message_id')
+    .where('message_id', 'like', 'gone-%')
+    .execute()
+  expect(dead).toEqual([])
 })

@@ -2,6 +2,7 @@ import type { Database } from '@rapport/db'
 import type { Envelope } from '@rapport/plugin-sdk'
 import { type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
+import { anyOf } from '../database/bulk-insert.js'
 import { applyBatch, type InboxItem } from './apply-batch.js'
 import { inboxPartitions } from './inbox.repository.js'
 import { countRunOutcomes } from './run-outcomes.repository.js'
@@ -156,10 +157,13 @@ export class InboxProcessor implements Processor {
   }
 
   private async apply(trx: Kysely<Database>, rows: ClaimedRow[]): Promise<void> {
+    const live = await liveSources(trx, rows)
     const byWorkspace = new Map<string, InboxItem[]>()
     for (const row of rows) {
       const items = byWorkspace.get(row.workspace_id) ?? []
-      items.push({ id: String(row.id), sourceId: row.source_id, envelope: row.envelope as Envelope })
+      // A source deleted while its calls were in flight: they apply without a source.
+      const sourceId = row.source_id && live.has(row.source_id) ? row.source_id : null
+      items.push({ id: String(row.id), sourceId, envelope: row.envelope as Envelope })
       byWorkspace.set(row.workspace_id, items)
     }
     // Identity resolution reads then writes who owns which identifier: two batches of one workspace
@@ -230,13 +234,15 @@ export class InboxProcessor implements Processor {
         .returningAll()
         .executeTakeFirst()
       if (!row || row.attempts < maxAttempts) return
+      const sourceId =
+        row.source_id && (await liveSources(trx, [row])).has(row.source_id) ? row.source_id : null
       await trx
         .insertInto('dead_letters')
         .values({
           workspace_id: row.workspace_id,
           inbox_id: row.id,
           message_id: row.message_id,
-          source_id: row.source_id,
+          source_id: sourceId,
           envelope: JSON.stringify(row.envelope),
           identity_keys: row.identity_keys,
           reason,
@@ -244,9 +250,7 @@ export class InboxProcessor implements Processor {
         })
         .execute()
       await trx.updateTable('inbox').set({ processed_at: new Date() }).where('id', '=', id).execute()
-      await countRunOutcomes(trx, [
-        { sourceId: row.source_id, receivedAt: row.received_at, outcome: 'deadLettered' },
-      ])
+      await countRunOutcomes(trx, [{ sourceId, receivedAt: row.received_at, outcome: 'deadLettered' }])
       this.logger.error(
         { inboxId: id, messageId: row.message_id, workspaceId: row.workspace_id, reason },
         'envelope dead-lettered',
@@ -256,6 +260,17 @@ export class InboxProcessor implements Processor {
 }
 
 export const PROCESSOR = Symbol('InboxProcessor')
+
+/** Which of the batch's sources still exist (the inbox has no foreign key to sources). */
+async function liveSources(
+  trx: Kysely<Database>,
+  rows: { source_id: string | null }[],
+): Promise<Set<string>> {
+  const ids = [...new Set(rows.flatMap((row) => (row.source_id ? [row.source_id] : [])))]
+  if (!ids.length) return new Set()
+  const found = await trx.selectFrom('sources').select('id').where('id', '=', anyOf(ids, 'uuid')).execute()
+  return new Set(found.map((row) => row.id))
+}
 
 /**
  * Envelopes that can never apply (a record naming no customer): kept as dead letters with the
@@ -268,7 +283,8 @@ async function deadLetterRefused(
 ): Promise<void> {
   for (const { id, reason } of refused) {
     await sql`insert into dead_letters (workspace_id, inbox_id, message_id, source_id, envelope, identity_keys, reason, attempts)
-      select workspace_id, id, message_id, source_id, envelope::jsonb, identity_keys, ${reason}, attempts
+      select workspace_id, id, message_id, (select s.id from sources s where s.id = inbox.source_id),
+        envelope::jsonb, identity_keys, ${reason}, attempts
       from inbox where workspace_id = ${workspaceId} and id = ${id}`.execute(trx)
   }
 }

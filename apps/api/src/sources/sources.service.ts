@@ -233,6 +233,9 @@ export class SourcesService {
     const row = await this.row(caller.workspaceId, sourceId)
     this.writeKeys.clear()
     await this.db.transaction().execute(async (trx) => {
+      // What the source sent and is not processed yet stays, without its source (the inbox has no
+      // foreign key to do this: see the lighter-inbox migration).
+      await trx.updateTable('inbox').set({ source_id: null }).where('source_id', '=', row.id).execute()
       await trx.deleteFrom('sources').where('id', '=', row.id).execute()
       await recordAudit(trx, caller.workspaceId, caller, origin, {
         action: 'source.deleted',

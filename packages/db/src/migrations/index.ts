@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely'
 import * as access from './2026-11-23-001-access.js'
 import * as customerView from './2026-11-23-002-customer-view.js'
+import * as lighterInbox from './2026-12-06-003-lighter-inbox.js'
 
 /**
  * Every migration, by its date-prefixed name. A landed migration is never edited: add a new file and
@@ -9,4 +10,5 @@ import * as customerView from './2026-11-23-002-customer-view.js'
 export const migrations: Record<string, Migration> = {
   '2026-11-23-001-access': access,
   '2026-11-23-002-customer-view': customerView,
+  '2026-12-06-003-lighter-inbox': lighterInbox,
 }
