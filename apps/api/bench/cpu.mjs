@@ -1,17 +1,12 @@
 // Where the CPU went during a benchmark phase (Linux): each thread of this process and each
 // PostgreSQL process, from the kernel's scheduler statistics. On two cores every component competes
 // for the same CPU, so this says which one to make cheaper.
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
+import { osThreadId } from '../dist/threads/serve-requests.js'
 
-/** The kernel's id of the calling thread, or undefined off Linux. */
-export function osThreadId() {
-  try {
-    return Number(readlinkSync('/proc/thread-self').split('/').pop())
-  } catch {
-    return undefined
-  }
-}
+/** The kernel's id of the calling thread, or undefined off Linux (the server's own helper). */
+export { osThreadId }
 
 const runNs = (path) => {
   try {

@@ -20,11 +20,14 @@ lowerPriority(nice, logger)
 const processor = new InboxProcessor(handle.db, logger, batchSize)
 processor.start()
 
-serveRequests({
-  wake: () => processor.wake(),
-  settle: () => processor.settled(),
-  stop: async () => {
-    await processor.stop()
-    await handle.close()
+serveRequests(
+  {
+    wake: () => processor.wake(),
+    settle: () => processor.settled(),
+    stop: async () => {
+      await processor.stop()
+      await handle.close()
+    },
   },
-})
+  logger,
+)

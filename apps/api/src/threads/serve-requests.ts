@@ -7,15 +7,17 @@ type Handler = (message: Record<string, unknown>) => unknown
 
 /**
  * The worker thread's side of `ThreadClient`: runs the handler for each message's type and answers
- * requests (messages with an id) with its result or its error's message. Says it is ready with the
- * kernel's id of the thread (Linux), for `top -H` and the benchmark's CPU accounting.
+ * requests (messages with an id) with its result or its error's message (logged here with its
+ * stack, which does not cross threads). Says it is ready with the kernel's id of the thread (Linux),
+ * for `top -H` and the benchmark's CPU accounting.
  */
-export function serveRequests(handlers: Record<string, Handler>): void {
+export function serveRequests(handlers: Record<string, Handler>, logger: Logger): void {
   parentPort?.on('message', async (message: Record<string, unknown> & { type: string; id?: number }) => {
     try {
       const result = await handlers[message.type]?.(message)
       if (message.id !== undefined) parentPort?.postMessage({ type: 'reply', id: message.id, result })
     } catch (error) {
+      logger.error({ err: error, request: message.type }, 'thread request failed')
       if (message.id !== undefined) {
         parentPort?.postMessage({
           type: 'reply',
@@ -28,7 +30,8 @@ export function serveRequests(handlers: Record<string, Handler>): void {
   parentPort?.postMessage({ type: 'ready', osThreadId: osThreadId() })
 }
 
-function osThreadId(): number | undefined {
+/** The kernel's id of the calling thread, or undefined off Linux. */
+export function osThreadId(): number | undefined {
   try {
     return Number(readlinkSync('/proc/thread-self').split('/').pop())
   } catch {

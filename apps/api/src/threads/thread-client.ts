@@ -11,6 +11,9 @@ export function compiledWorker(url: URL): string | undefined {
 
 const youngGenerationMb = 48
 
+/** The thread is not running (starting again after a crash, or stopped): the caller may retry. */
+export class ThreadUnavailable extends Error {}
+
 interface Reply {
   type: 'ready' | 'reply'
   id?: number
@@ -63,7 +66,10 @@ export class ThreadClient {
     })
     worker.on('error', (error) => this.logger.error({ err: error }, `${this.name} thread failed`))
     worker.on('exit', (code) => {
-      for (const { reject } of this.waiting.values()) reject(new Error(`the ${this.name} thread stopped`))
+      // Messages to an exited thread vanish: nothing may be sent to it, or wait for it, any more.
+      if (this.worker === worker) this.worker = undefined
+      for (const { reject } of this.waiting.values())
+        reject(new ThreadUnavailable(`the ${this.name} thread stopped`))
       this.waiting.clear()
       if (this.stopping) return
       this.logger.error({ code }, `${this.name} thread exited; restarting it`)
@@ -81,7 +87,7 @@ export class ThreadClient {
   request<T>(message: Record<string, unknown>): Promise<T> {
     const id = ++this.requests
     return new Promise<T>((resolve, reject) => {
-      if (!this.worker) return reject(new Error(`the ${this.name} thread is not running`))
+      if (!this.worker) return reject(new ThreadUnavailable(`the ${this.name} thread is not running`))
       this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject })
       this.worker.postMessage({ ...message, id })
     })
@@ -94,5 +100,6 @@ export class ThreadClient {
     if (!worker) return
     await this.request({ type: 'stop' }).catch(() => undefined)
     await worker.terminate()
+    this.worker = undefined
   }
 }

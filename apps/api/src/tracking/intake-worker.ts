@@ -16,8 +16,11 @@ const logger = createLogger(logLevel).child({ thread: 'tracking-intake' })
 // The processor is woken by the main thread when it passes on an answer that accepted something.
 const ingestion = new IngestionService(handle.db, { wake: () => undefined })
 
-serveRequests({
-  receive: (message) => receiveTracking(message.request as TrackingRequest, ingestion, handle.db, logger),
-  forget: (message) => ingestion.forget(message.workspaceId as string),
-  stop: () => handle.close(),
-})
+serveRequests(
+  {
+    receive: (message) => receiveTracking(message.request as TrackingRequest, ingestion, handle.db, logger),
+    forget: (message) => ingestion.forget(message.workspaceId as string),
+    stop: () => handle.close(),
+  },
+  logger,
+)

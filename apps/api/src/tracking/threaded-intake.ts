@@ -1,5 +1,6 @@
 import type { Logger } from 'pino'
-import { compiledWorker, ThreadClient } from '../threads/thread-client.js'
+import { ProblemError } from '../http/problem.js'
+import { compiledWorker, ThreadClient, ThreadUnavailable } from '../threads/thread-client.js'
 import type { TrackingAnswer, TrackingIntake, TrackingRequest } from './tracking-intake.js'
 
 const workerFile = compiledWorker(new URL('./intake-worker.js', import.meta.url))
@@ -39,7 +40,14 @@ export class ThreadedTrackingIntake implements TrackingIntake {
   }
 
   async receive(request: TrackingRequest): Promise<TrackingAnswer> {
-    const answer = await this.thread.request<TrackingAnswer>({ type: 'receive', request })
+    const answer = await this.thread.request<TrackingAnswer>({ type: 'receive', request }).catch((error) => {
+      // Restarting after a crash: nothing of this call was committed; Segment clients retry a 503.
+      if (error instanceof ThreadUnavailable)
+        throw new ProblemError(503, 'the tracking intake is restarting; send the call again', {
+          headers: { 'retry-after': '1' },
+        })
+      throw error
+    })
     if (answer.ok && answer.result.accepted) this.wake()
     return answer
   }
