@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { dropSchema } from '@rapport/db/testing'
 import { type FixtureServer, loadFixtures, startFixtureServer } from '@rapport/plugin-testkit'
 import { createTransport } from 'nodemailer'
 import pg from 'pg'
@@ -77,7 +78,7 @@ afterAll(async () => {
   await Promise.all(Object.values(servers).map((server) => server.close()))
   const erp = new pg.Client({ connectionString: erpUrl })
   await erp.connect()
-  await erp.query(`drop schema if exists ${erpSchema} cascade`)
+  await dropSchema(erp, erpSchema, true)
   await erp.end()
 })
 

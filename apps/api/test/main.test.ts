@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { testDatabaseUrl } from '@rapport/db/testing'
+import { dropSchema, testDatabaseUrl } from '@rapport/db/testing'
 import pg from 'pg'
 import { afterAll, describe, expect, test } from 'vitest'
 import { Client } from './harness.js'
@@ -212,7 +212,7 @@ describe.skipIf(!existsSync(main) || !testDatabaseUrl())('the start command on P
       proc.child.kill('SIGTERM')
       expect(await proc.exited).toBe(0)
     } finally {
-      await admin.query(`drop schema ${schema} cascade`)
+      await dropSchema(admin, schema)
       await admin.end()
     }
   })

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { connect, type DatabaseHandle } from './connection.js'
-import { migrateToLatest } from './migrate.js'
+import { kyselyMigrationLock, migrateToLatest } from './migrate.js'
 
 /** The database tests run on: TEST_DATABASE_URL or DATABASE_URL (real PostgreSQL), else PGlite. */
 export function testDatabaseUrl(): string | undefined {
@@ -33,8 +33,26 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
       await handle.close()
       const cleanup = new pg.Client({ connectionString: url })
       await cleanup.connect()
-      await cleanup.query(`drop schema ${schema} cascade`)
+      await dropSchema(cleanup, schema)
       await cleanup.end()
     },
+  }
+}
+
+/**
+ * Drops a test schema without breaking a migration running elsewhere at that moment: Kysely's
+ * migrator lists every table of the database, and a schema dropped in the middle of that listing
+ * fails it with "schema … does not exist". The drop therefore waits for the migration lock that
+ * `migrateToLatest` holds throughout.
+ */
+export async function dropSchema(client: pg.ClientBase, schema: string, ifExists = false): Promise<void> {
+  await client.query('begin')
+  try {
+    await client.query(`select pg_advisory_xact_lock(${kyselyMigrationLock})`)
+    await client.query(`drop schema ${ifExists ? 'if exists ' : ''}${schema} cascade`)
+    await client.query('commit')
+  } catch (error) {
+    await client.query('rollback')
+    throw error
   }
 }

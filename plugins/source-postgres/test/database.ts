@@ -41,7 +41,12 @@ export function useScratchSchema(options: { roles?: string[] } = {}): ScratchSch
     await admin.query(seed)
   })
   afterAll(async () => {
+    // Under the lock the core holds while it migrates (packages/db migrate.ts): a schema dropped
+    // while another test process's migrator lists the database's tables fails that migration.
+    await admin.query('begin')
+    await admin.query('select pg_advisory_xact_lock(3853314791062309107)')
     await admin.query(`drop schema if exists ${name} cascade`)
+    await admin.query('commit')
     for (const role of options.roles ?? []) {
       await admin.query(`drop owned by ${role}`).catch(() => {})
       await admin.query(`drop role if exists ${role}`)
