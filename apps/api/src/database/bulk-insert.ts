@@ -16,19 +16,28 @@ export type ColumnType =
  * whatever their number, so that a batch of thousands costs one short statement to build, send and
  * plan, and one JSON.stringify instead of escaping every value into array literals. Values are plain
  * JavaScript values (a json column takes the value itself, not its text, and its null is JSON's
- * null); dates become ISO strings.
+ * null); dates become ISO strings. A column with the same value in every row (the workspace) is given
+ * once in `shared`, as a parameter of its own, instead of in each row.
  * Column names and types come from the code, never from input.
  */
 export function bulkInsert(
   table: string,
   columns: Record<string, ColumnType>,
-  rows: Record<string, unknown>[],
+  rows: object[],
+  shared: Record<string, unknown> = {},
 ): RawBuilder<unknown> {
   const names = Object.keys(columns)
+  const value = (name: string) => {
+    const type = columns[name]!
+    if (name in shared) return sql`${shared[name]}::${sql.raw(type)}`
+    return isJson(type) ? sql`coalesce(${sql.ref(`r.${name}`)}, 'null')` : sql.ref(`r.${name}`)
+  }
   // Keys of a row that are not columns are left out by json_to_recordset.
-  const definitions = names.map((name) => sql.raw(`"${name}" ${columns[name]}`))
+  const definitions = names
+    .filter((name) => !(name in shared))
+    .map((name) => sql.raw(`"${name}" ${columns[name]}`))
   return sql`insert into ${sql.table(table)} (${sql.join(names.map((n) => sql.ref(n)))})
-    select ${sql.join(names.map((n) => (isJson(columns[n]!) ? sql`coalesce(${sql.ref(`r.${n}`)}, 'null')` : sql.ref(`r.${n}`))))}
+    select ${sql.join(names.map(value))}
     from json_to_recordset(${JSON.stringify(rows)}::json) as r(${sql.join(definitions)})`
 }
 
