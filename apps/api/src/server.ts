@@ -1,7 +1,6 @@
 import 'reflect-metadata'
 import { join } from 'node:path'
 import fastifyCookie from '@fastify/cookie'
-import fastifyHelmet from '@fastify/helmet'
 import { NestFactory } from '@nestjs/core'
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify'
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger'
@@ -15,6 +14,7 @@ import type { Plugin } from '@rapport/plugin-sdk'
 import sourcePostgres from '@rapport/plugin-source-postgres'
 import supportZendesk from '@rapport/plugin-support-zendesk'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import helmet from 'helmet'
 import type { DestinationStream } from 'pino'
 import { adminDistDir, serveAdmin, wantsAdminPage } from './admin-ui/admin-ui.js'
 import { AppModule } from './app.module.js'
@@ -180,7 +180,9 @@ async function configureHttp(
   secure: boolean,
 ) {
   await app.register(fastifyCookie as any)
-  await app.register(fastifyHelmet as any, {
+  // Security headers, with helmet's middleware built once. (@fastify/helmet builds it again for
+  // every request, parsing the CSP each time: a fifth of the main thread's allocations under load.)
+  const securityHeaders = helmet({
     hsts: secure,
     contentSecurityPolicy: {
       directives: {
@@ -195,6 +197,9 @@ async function configureHttp(
       },
     },
   })
+  fastify.addHook('onRequest', (request, reply, done) =>
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)),
+  )
 
   const document = SwaggerModule.createDocument(
     app,
