@@ -130,7 +130,11 @@ export function normalizeIdentifier(id: Identifier): Identifier {
 }
 
 export function identityKey(id: Identifier): string {
-  const normalized = normalizeIdentifier(id)
+  return keyOf(normalizeIdentifier(id))
+}
+
+/** The key of an identifier already normalized (normalizing is idempotent, so no need again). */
+function keyOf(normalized: Identifier): string {
   return `${normalized.type}:${normalized.value}`
 }
 
@@ -147,23 +151,32 @@ function blockedPatterns(settings: IdentitySettings): RegExp[] {
 }
 
 export function isBlocked(id: Identifier, settings: IdentitySettings): boolean {
-  const { value } = normalizeIdentifier(id)
-  return blockedPatterns(settings).some((pattern) => pattern.test(value))
+  return isBlockedValue(normalizeIdentifier(id).value, blockedPatterns(settings))
 }
 
-/** normalize, drop blocked and empty, dedupe, sort by priority (stable) */
+function isBlockedValue(value: string, patterns: RegExp[]): boolean {
+  return patterns.some((pattern) => pattern.test(value))
+}
+
+/**
+ * normalize, drop blocked and empty, dedupe, sort by priority (stable). Runs for every identifier
+ * the intake and the processor see, so each identifier is normalized once.
+ */
 export function usableIdentifiers(ids: Identifier[], settings: IdentitySettings): Identifier[] {
-  const byKey = new Map<string, Identifier>()
+  const patterns = blockedPatterns(settings)
+  const usable: Identifier[] = []
+  const keys = new Set<string>()
   for (const id of ids) {
     const normalized = normalizeIdentifier(id)
-    if (normalized.value === '' || isBlocked(normalized, settings)) continue
-    const key = identityKey(normalized)
-    if (!byKey.has(key)) byKey.set(key, normalized)
+    if (normalized.value === '' || isBlockedValue(normalized.value, patterns)) continue
+    const key = keyOf(normalized)
+    if (keys.has(key)) continue
+    keys.add(key)
+    usable.push(normalized)
   }
+  if (usable.length < 2) return usable
   // Array.prototype.sort is stable: identifiers of equal priority keep the order they came in.
-  return [...byKey.values()].sort(
-    (a, b) => ruleFor(settings, a.type).priority - ruleFor(settings, b.type).priority,
-  )
+  return usable.sort((a, b) => ruleFor(settings, a.type).priority - ruleFor(settings, b.type).priority)
 }
 
 /** A current (root) profile and all its identities. */

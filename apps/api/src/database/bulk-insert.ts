@@ -5,6 +5,7 @@ export type ColumnType =
   | 'uuid'
   | 'int'
   | 'smallint'
+  | 'bigint'
   | 'numeric'
   | 'timestamptz'
   | 'json'
@@ -43,10 +44,24 @@ export function bulkInsert(
 
 const isJson = (type: ColumnType) => type === 'json' || type === 'jsonb'
 
+/** Types whose values never need quoting in an array literal. */
+const plain = new Set<ColumnType>(['uuid', 'bigint', 'int', 'smallint'])
+
 /**
- * `= any($1::type[])` for a list of any length: one parameter instead of one per value, so that a
- * batch's thousands of ids cost one short statement to build, send and plan.
+ * A list as one array parameter. node-postgres quotes and escapes every element of a JavaScript
+ * array into an array literal (4 times slower than JSON.stringify for 5,000 ids, measured): ids,
+ * which need no quoting, travel as a literal joined here, other values as a JSON array (whose
+ * nulls stay nulls). Either way the list is a value the plan computes once, never per row.
+ */
+export function arrayOf(values: readonly unknown[], type: Exclude<ColumnType, 'text[]'>): RawBuilder<unknown[]> {
+  if (plain.has(type)) return sql`${`{${values.join(',')}}`}::${sql.raw(type)}[]`
+  return sql`array(select json_array_elements_text(${JSON.stringify(values)}::json))::${sql.raw(type)}[]`
+}
+
+/**
+ * `= any(…)` for a list of any length: one parameter instead of one per value, so that a batch's
+ * thousands of ids cost one short statement to build, send and plan.
  */
 export function anyOf<T>(values: readonly T[], type: Exclude<ColumnType, 'text[]'>): RawBuilder<T> {
-  return sql`any(${sql.val(values)}::${sql.raw(type)}[])`
+  return sql`any(${arrayOf(values, type)})`
 }

@@ -12,7 +12,7 @@ import {
 } from '@rapport/domain'
 import type { Envelope } from '@rapport/plugin-sdk'
 import { sql, type Transaction } from 'kysely'
-import { anyOf, bulkInsert } from '../database/bulk-insert.js'
+import { anyOf, arrayOf, bulkInsert } from '../database/bulk-insert.js'
 import type { IngestionSettings } from './workspace-settings.repository.js'
 
 type Trx = Transaction<Database>
@@ -51,14 +51,16 @@ export async function applyBatch(
   items: InboxItem[],
   settings: IngestionSettings,
 ): Promise<BatchOutcome> {
-  const graph = await loadGraph(trx, workspaceId, items, settings)
-  const known = await knownRecordOwners(trx, workspaceId, items, settings)
+  // Each envelope's identifiers, normalized and filtered once for the whole batch.
+  const usable = items.map((item) => usableIdentifiers(item.envelope.identifiers, settings.identity))
+  const graph = await loadGraph(trx, workspaceId, usable)
+  const known = await knownRecordOwners(trx, workspaceId, items, usable)
   const writes = new Writes()
   const outcomes: EnvelopeOutcome[] = []
   const refused: BatchOutcome['refused'] = []
 
   for (const [index, item] of items.entries()) {
-    const identifiers = usableIdentifiers(item.envelope.identifiers, settings.identity)
+    const identifiers = usable[index]!
     if (identifiers.length === 0) {
       // Without identifiers a record can only change one already known (a status, a delete): it
       // stays with its customer. An unknown one belongs to nobody; a delete of it changes nothing.
@@ -156,13 +158,9 @@ async function knownRecordOwners(
   trx: Trx,
   workspaceId: string,
   items: InboxItem[],
-  settings: IngestionSettings,
+  usable: Identifier[][],
 ): Promise<Map<string, { customerId: string; profileId: string }>> {
-  const wanted = items.filter(
-    (item) =>
-      item.envelope.type === 'record' &&
-      usableIdentifiers(item.envelope.identifiers, settings.identity).length === 0,
-  )
+  const wanted = items.filter((item, index) => item.envelope.type === 'record' && usable[index]!.length === 0)
   if (!wanted.length) return new Map()
   const keys = wanted.map(recordParts)
   const rows = await trx
@@ -170,7 +168,16 @@ async function knownRecordOwners(
     .select(['source_key', 'type', 'external_id', 'customer_id', 'profile_id'])
     .where('workspace_id', '=', workspaceId)
     .where(
-      sql<boolean>`(source_key, type, external_id) in (select * from unnest(${sql.val(keys.map((k) => k[0]))}::text[], ${sql.val(keys.map((k) => k[1]))}::text[], ${sql.val(keys.map((k) => k[2]))}::text[]))`,
+      sql<boolean>`(source_key, type, external_id) in (select * from unnest(${arrayOf(
+        keys.map((k) => k[0]),
+        'text',
+      )}, ${arrayOf(
+        keys.map((k) => k[1]),
+        'text',
+      )}, ${arrayOf(
+        keys.map((k) => k[2]),
+        'text',
+      )}))`,
     )
     .execute()
   return new Map(
@@ -242,18 +249,11 @@ class Graph {
   }
 }
 
-async function loadGraph(
-  trx: Trx,
-  workspaceId: string,
-  items: InboxItem[],
-  settings: IngestionSettings,
-): Promise<Graph> {
+async function loadGraph(trx: Trx, workspaceId: string, usable: Identifier[][]): Promise<Graph> {
   const graph = new Graph()
   const wanted = new Map<string, Identifier>()
-  for (const item of items) {
-    for (const identifier of usableIdentifiers(item.envelope.identifiers, settings.identity)) {
-      wanted.set(identityKey(identifier), identifier)
-    }
+  for (const identifiers of usable) {
+    for (const identifier of identifiers) wanted.set(identityKey(identifier), identifier)
   }
   if (wanted.size === 0) return graph
   const list = [...wanted.values()]
@@ -262,7 +262,13 @@ async function loadGraph(
     .select(['type', 'value', 'customer_id', 'profile_id'])
     .where('workspace_id', '=', workspaceId)
     .where(
-      sql<boolean>`(type, value) in (select * from unnest(${sql.val(list.map((i) => i.type))}::text[], ${sql.val(list.map((i) => i.value))}::text[]))`,
+      sql<boolean>`(type, value) in (select * from unnest(${arrayOf(
+        list.map((i) => i.type),
+        'text',
+      )}, ${arrayOf(
+        list.map((i) => i.value),
+        'text',
+      )}))`,
     )
     .execute()
   graph.load(owners)
@@ -536,7 +542,7 @@ class Writes {
     const into = this.merges.map((m) => m.into)
     for (const table of ['identities', 'trait_observations', 'records', 'events', 'feedback'] as const) {
       await sql`update ${sql.table(table)} t set customer_id = m.survivor
-        from unnest(${sql.val(from)}::uuid[], ${sql.val(into)}::uuid[]) as m(merged, survivor)
+        from unnest(${arrayOf(from, 'uuid')}, ${arrayOf(into, 'uuid')}) as m(merged, survivor)
         where t.workspace_id = ${workspaceId} and t.customer_id = m.merged`.execute(trx)
     }
     // Current traits of the survivors are recomputed from all observations below.
@@ -546,7 +552,7 @@ class Writes {
       .where('customer_id', '=', anyOf([...from, ...into], 'uuid'))
       .execute()
     await sql`update customers c set merged_into = m.survivor, updated_at = now()
-      from unnest(${sql.val(from)}::uuid[], ${sql.val(into)}::uuid[]) as m(merged, survivor)
+      from unnest(${arrayOf(from, 'uuid')}, ${arrayOf(into, 'uuid')}) as m(merged, survivor)
       where c.id = m.merged`.execute(trx)
     for (const merge of this.merges) survivors.add(merge.into)
     await trx
@@ -568,7 +574,7 @@ class Writes {
         first_seen_at = least(c.first_seen_at, m.first_seen),
         last_seen_at = greatest(c.last_seen_at, m.last_seen)
       from (select merged_into as id, min(first_seen_at) as first_seen, max(last_seen_at) as last_seen
-            from customers where id = any(${sql.val(from)}::uuid[]) group by merged_into) m
+            from customers where id = ${anyOf(from, 'uuid')} group by merged_into) m
       where c.id = m.id`.execute(trx)
     return survivors
   }
@@ -768,8 +774,20 @@ class Writes {
         last_seen_at = greatest(c.last_seen_at, u.last_seen),
         display_name = coalesce(u.name, c.display_name),
         updated_at = now()
-      from unnest(${sql.val(rows.map((r) => r.id))}::uuid[], ${sql.val(rows.map((r) => r.first.toISOString()))}::timestamptz[],
-                  ${sql.val(rows.map((r) => r.last.toISOString()))}::timestamptz[], ${sql.val(rows.map((r) => r.name))}::text[])
+      from unnest(${arrayOf(
+        rows.map((r) => r.id),
+        'uuid',
+      )}, ${arrayOf(
+        rows.map((r) => r.first),
+        'timestamptz',
+      )},
+                  ${arrayOf(
+                    rows.map((r) => r.last),
+                    'timestamptz',
+                  )}, ${arrayOf(
+                    rows.map((r) => r.name),
+                    'text',
+                  )})
         as u(id, first_seen, last_seen, name)
       where c.id = u.id and c.workspace_id = ${workspaceId}`.execute(trx)
   }

@@ -197,8 +197,8 @@ export class InboxProcessor implements Processor {
     }
     // Runs (a CSV import, a sync) learn what became of what they delivered: new, updated, merged.
     await countRunOutcomes(trx, outcomes)
-    await sql`update inbox set processed_at = now()
-      where id = any(${sql.val(rows.map((r) => String(r.id)))}::bigint[])`.execute(trx)
+    const ids = rows.map((r) => r.id)
+    await sql`update inbox set processed_at = now() where id = ${anyOf(ids, 'bigint')}`.execute(trx)
   }
 
   private async processOneByOne(): Promise<number> {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { anyOf, arrayOf } from '../database/bulk-insert.js'
 import type { Db } from '../database/database.js'
 import type { EnvelopeOutcome } from './apply-batch.js'
 
@@ -14,18 +15,39 @@ export async function countRunOutcomes(
   db: Db,
   items: { sourceId: string | null; receivedAt: Date; outcome: RunOutcome }[],
 ): Promise<void> {
-  const counted = items.filter((item) => item.sourceId)
-  if (!counted.length) return
-  const sources = [...new Set(counted.map((item) => item.sourceId))]
+  // Counted per (source, time received, outcome) here: a batch of thousands becomes a few rows.
+  const groups = new Map<string, { sourceId: string; receivedAt: Date; outcome: RunOutcome; n: number }>()
+  for (const { sourceId, receivedAt, outcome } of items) {
+    if (!sourceId) continue
+    const key = `${sourceId}|${receivedAt.getTime()}|${outcome}`
+    const group = groups.get(key)
+    if (group) group.n++
+    else groups.set(key, { sourceId, receivedAt, outcome, n: 1 })
+  }
+  if (!groups.size) return
+  const counted = [...groups.values()]
+  const sources = [...new Set(counted.map((group) => group.sourceId))]
+  const sourceIds = arrayOf(
+    counted.map((g) => g.sourceId),
+    'uuid',
+  )
+  const received = arrayOf(
+    counted.map((g) => g.receivedAt),
+    'timestamptz',
+  )
+  const outcomes = arrayOf(
+    counted.map((g) => g.outcome),
+    'text',
+  )
+  const counts = arrayOf(
+    counted.map((g) => g.n),
+    'int',
+  )
   await sql`with runs as (
-      select id, source_id, started_at, finished_at from sync_runs where source_id = any(${sql.val(sources)}::uuid[])
+      select id, source_id, started_at, finished_at from sync_runs where source_id = ${anyOf(sources, 'uuid')}
     ), counted as (
-      select r.id, x.outcome, count(*)::int as n
-      from unnest(
-          ${sql.val(counted.map((i) => i.sourceId))}::uuid[],
-          ${sql.val(counted.map((i) => i.receivedAt.toISOString()))}::timestamptz[],
-          ${sql.val(counted.map((i) => i.outcome))}::text[]
-        ) as x(source_id, received_at, outcome)
+      select r.id, x.outcome, sum(x.n)::int as n
+      from unnest(${sourceIds}, ${received}, ${outcomes}, ${counts}) as x(source_id, received_at, outcome, n)
       join runs r on r.source_id = x.source_id and r.started_at <= x.received_at
         and (r.finished_at is null or x.received_at <= r.finished_at)
       group by r.id, x.outcome
