@@ -1,3 +1,4 @@
+import { fastParseEnvelope } from './envelope-fast-path.js'
 import { type Envelope, envelopeSchema } from './envelopes.js'
 import { issuesOf } from './zod-issues.js'
 
@@ -19,6 +20,11 @@ export function parseEnvelopes(inputs: readonly unknown[]): {
   const valid: Envelope[] = []
   const invalid: EnvelopeProblem[] = []
   inputs.forEach((input, index) => {
+    const checked = fastParseEnvelope(input)
+    if (checked) {
+      valid.push(checked)
+      return
+    }
     const result = envelopeSchema.safeParse(input)
     if (result.success) {
       valid.push(result.data)
