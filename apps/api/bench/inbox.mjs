@@ -40,7 +40,7 @@ try {
   }
   const total = prepared.reduce((n, rows) => n + rows.length, 0)
   const t0 = performance.now()
-  for (const rows of prepared) await insertInboxRows(db, rows)
+  for (const rows of prepared) await insertInboxRows(db, workspace.id, rows)
   const inserted = performance.now() - t0
 
   const copied = await copyBaselineMs(url, copyRowsOf(batches))

@@ -53,7 +53,10 @@ const plain = new Set<ColumnType>(['uuid', 'bigint', 'int', 'smallint'])
  * which need no quoting, travel as a literal joined here, other values as a JSON array (whose
  * nulls stay nulls). Either way the list is a value the plan computes once, never per row.
  */
-export function arrayOf(values: readonly unknown[], type: Exclude<ColumnType, 'text[]'>): RawBuilder<unknown[]> {
+export function arrayOf(
+  values: readonly unknown[],
+  type: Exclude<ColumnType, 'text[]'>,
+): RawBuilder<unknown[]> {
   if (plain.has(type)) return sql`${`{${values.join(',')}}`}::${sql.raw(type)}[]`
   return sql`array(select json_array_elements_text(${JSON.stringify(values)}::json))::${sql.raw(type)}[]`
 }

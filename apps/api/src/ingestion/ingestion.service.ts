@@ -66,7 +66,7 @@ export class IngestionService {
       settings.identity,
       settings.hasSuppressions,
     )
-    const result = await this.writer.append(rows, suppressed)
+    const result = await this.writer.append(workspaceId, rows, suppressed)
     if (result.accepted) this.processor.wake()
     return { ...result, invalid }
   }
