@@ -100,49 +100,48 @@ try {
     await (await fetch(`${server.url}/api/v1/customers/${id}`, { headers })).arrayBuffer()
 
   const total = people * 10
-  const load = new Worker(new URL('./load.mjs', import.meta.url), {
-    workerData: {
-      url: server.url,
-      people,
-      batchSize,
-      keys,
-      start,
-      concurrency,
-      profiles: known,
-      headers,
-      readsPerSecond,
-    },
-  })
-  const { osThreadId: loadThread } = await new Promise((resolve, reject) => {
-    load.once('message', resolve)
-    load.once('error', reject)
-  })
+  const thread = (file, workerData) => {
+    const worker = new Worker(new URL(file, import.meta.url), { workerData })
+    // The next message from the thread (ready, accepted, done), or its failure.
+    const next = () =>
+      new Promise((resolve, reject) => {
+        worker.once('message', resolve)
+        worker.once('error', reject)
+      })
+    return { worker, next }
+  }
+  const load = thread('./load.mjs', { url: server.url, people, batchSize, keys, start, concurrency })
+  const reader = thread('./reader.mjs', { url: server.url, profiles: known, headers, readsPerSecond })
+  const [{ osThreadId: loadThread }, { osThreadId: readerThread }] = await Promise.all([
+    load.next(),
+    reader.next(),
+  ])
   const observer = new pg.Client({ connectionString: url })
   await observer.connect()
   const threads = {
     [process.pid]: 'node: main thread (HTTP, profile reads)',
     [server.processor.osThreadId]: 'node: inbox processor thread',
     [server.trackingThread?.osThreadId]: 'node: tracking intake thread',
-    [loadThread]: 'benchmark: senders and reader (load thread)',
+    [loadThread]: 'benchmark: senders (load thread)',
+    [readerThread]: 'benchmark: profile reader thread',
   }
   const cpu0 = await cpuSnapshot(observer, threads)
   const loop = monitorEventLoopDelay({ resolution: 5 })
   loop.enable()
   const t0 = performance.now()
-  load.postMessage('go')
-  const { acceptedMs: accepted } = await new Promise((resolve, reject) => {
-    load.once('message', resolve)
-    load.once('error', reject)
-  })
+  reader.worker.postMessage('go')
+  load.worker.postMessage('go')
+  const { acceptedMs: accepted, rows } = await load.next()
   const cpu1 = await cpuSnapshot(observer, threads)
   await server.processor.settled()
   const processed = performance.now() - t0
   loop.disable()
   const cpu2 = await cpuSnapshot(observer, threads)
   await observer.end()
-  load.postMessage('stop')
-  const { latencies, rows } = await new Promise((resolve) => load.once('message', resolve))
-  await load.terminate()
+  // Reads went on while the backlog was processed, until now.
+  reader.worker.postMessage('stop')
+  const { latencies } = await reader.next()
+  await Promise.all([load.worker.terminate(), reader.worker.terminate()])
 
   // Baseline: the same rows by COPY into a scratch table, same database (median of three).
   const copied = await copyBaselineMs(url, rows)
