@@ -13,52 +13,82 @@ export type ColumnType =
   | 'text[]'
 
 /**
- * A bulk INSERT as `select … from json_to_recordset($1)`: the rows travel as one JSON parameter
- * whatever their number, so that a batch of thousands costs one short statement to build, send and
- * plan, and one JSON.stringify instead of escaping every value into array literals. Values are plain
- * JavaScript values (a json column takes the value itself, not its text, and its null is JSON's
- * null); dates become ISO strings. A column with the same value in every row (the workspace) is given
- * once in `shared`, as a parameter of its own, instead of in each row.
+ * A bulk INSERT as `select … from unnest($1, $2, …)`: each column travels as one array parameter
+ * whatever the number of rows, so that a batch of thousands costs one short statement to build,
+ * send and plan. Column arrays, not one JSON document of rows: `json_to_recordset` builds a hash
+ * table for every row, and the events of a batch went in a quarter faster as arrays (measured, 5,000
+ * rows). Values are plain JavaScript values: a json column takes the value itself, not its text, and
+ * its null or undefined is JSON's null; dates become ISO strings. A column with the same value in
+ * every row (the workspace) is given once in `shared` instead of in each row.
  * Column names and types come from the code, never from input.
  */
-export function bulkInsert(
+export function bulkInsert<Row extends object>(
   table: string,
   columns: Record<string, ColumnType>,
-  rows: object[],
+  rows: Row[],
   shared: Record<string, unknown> = {},
 ): RawBuilder<unknown> {
   const names = Object.keys(columns)
+  const own = names.filter((name) => !(name in shared))
+  const arrays = own.map((name) =>
+    columnArray(
+      rows.map((row) => (row as Record<string, unknown>)[name]),
+      columns[name]!,
+    ),
+  )
   const value = (name: string) => {
     const type = columns[name]!
     if (name in shared) return sql`${shared[name]}::${sql.raw(type)}`
-    return isJson(type) ? sql`coalesce(${sql.ref(`r.${name}`)}, 'null')` : sql.ref(`r.${name}`)
+    // A text[] travels as the text of its array literal (arrays of arrays must be rectangular).
+    return type === 'text[]' ? sql`${sql.ref(`r.${name}`)}::text[]` : sql.ref(`r.${name}`)
   }
-  // Keys of a row that are not columns are left out by json_to_recordset.
-  const definitions = names
-    .filter((name) => !(name in shared))
-    .map((name) => sql.raw(`"${name}" ${columns[name]}`))
   return sql`insert into ${sql.table(table)} (${sql.join(names.map((n) => sql.ref(n)))})
     select ${sql.join(names.map(value))}
-    from json_to_recordset(${JSON.stringify(rows)}::json) as r(${sql.join(definitions)})`
+    from unnest(${sql.join(arrays)}) as r(${sql.join(own.map((n) => sql.ref(n)))})`
 }
 
-const isJson = (type: ColumnType) => type === 'json' || type === 'jsonb'
-
 /** Types whose values never need quoting in an array literal. */
-const plain = new Set<ColumnType>(['uuid', 'bigint', 'int', 'smallint'])
+const plain = new Set<ColumnType>(['uuid', 'bigint', 'int', 'smallint', 'timestamptz'])
 
 /**
  * A list as one array parameter. node-postgres quotes and escapes every element of a JavaScript
  * array into an array literal (4 times slower than JSON.stringify for 5,000 ids, measured): ids,
- * which need no quoting, travel as a literal joined here, other values as a JSON array (whose
- * nulls stay nulls). Either way the list is a value the plan computes once, never per row.
+ * numbers and times, which need no quoting, travel as a literal joined here; text and JSON as a
+ * JSON array (whose nulls stay nulls). Either way the list is a value the plan computes once, never
+ * per row.
  */
 export function arrayOf(
   values: readonly unknown[],
   type: Exclude<ColumnType, 'text[]'>,
 ): RawBuilder<unknown[]> {
-  if (plain.has(type)) return sql`${`{${values.join(',')}}`}::${sql.raw(type)}[]`
-  return sql`array(select json_array_elements_text(${JSON.stringify(values)}::json))::${sql.raw(type)}[]`
+  return columnArray(values, type)
+}
+
+function columnArray(values: readonly unknown[], type: ColumnType): RawBuilder<unknown[]> {
+  if (plain.has(type)) return sql`${`{${values.map(plainElement).join(',')}}`}::${sql.raw(type)}[]`
+  if (type === 'json' || type === 'jsonb') {
+    return sql`array(select e::${sql.raw(type)} from json_array_elements(${JSON.stringify(values)}::json) e)`
+  }
+  // Text and numbers as JSON; a text[] as the text of its literal, cast where it is selected.
+  const texts =
+    type === 'text[]' ? values.map((list) => (list == null ? null : arrayLiteral(list as unknown[]))) : values
+  const element = type === 'numeric' ? 'numeric' : 'text'
+  return sql`array(select json_array_elements_text(${JSON.stringify(texts)}::json))::${sql.raw(element)}[]`
+}
+
+/** An id, number or time as an unquoted array element; text that would need quoting is a bug. */
+function plainElement(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL'
+  if (value instanceof Date) return value.toISOString()
+  if (typeof value === 'number') return String(value)
+  const text = String(value)
+  if (!/^[\w:.+-]+$/.test(text)) throw new Error(`not a plain array element: ${JSON.stringify(text)}`)
+  return text
+}
+
+/** PostgreSQL's text form of a text array: every element quoted, quotes and backslashes escaped. */
+function arrayLiteral(list: unknown[]): string {
+  return `{${list.map((item) => (item == null ? 'NULL' : `"${String(item).replace(/[\\"]/g, '\\$&')}"`)).join(',')}}`
 }
 
 /**
