@@ -14,7 +14,18 @@ beforeAll(async () => {
 afterAll(() => database.close())
 
 // Values that break naive encodings: quotes, backslashes, commas, braces, new lines, NULL as text.
-const tricky = ['plain', 'say "hi"', 'back\\slash', 'a,b', '{braces}', 'line\nbreak', 'NULL', '', 'élan ✓', ' padded ']
+const tricky = [
+  'plain',
+  'say "hi"',
+  'back\\slash',
+  'a,b',
+  '{braces}',
+  'line\nbreak',
+  'NULL',
+  '',
+  'élan ✓',
+  ' padded ',
+]
 
 test('every column of every row lands in its own row, with its type and its nulls', async () => {
   const workspace = randomUUID()
