@@ -105,4 +105,5 @@ test('every column of every row lands in its own row, with its type and its null
 
 test('an id that would need quoting in an array literal is refused, never sent', () => {
   expect(() => anyOf(['1', '2}, {3'], 'bigint')).toThrow(/not a plain array element/)
+  expect(() => anyOf(['null'], 'uuid')).toThrow(/not a plain array element/)
 })

@@ -82,7 +82,10 @@ function plainElement(value: unknown): string {
   if (value instanceof Date) return value.toISOString()
   if (typeof value === 'number') return String(value)
   const text = String(value)
-  if (!/^[\w:.+-]+$/.test(text)) throw new Error(`not a plain array element: ${JSON.stringify(text)}`)
+  // The literal's NULL is unquoted: a value spelled NULL must not become one.
+  if (!/^[\w:.+-]+$/.test(text) || /^null$/i.test(text)) {
+    throw new Error(`not a plain array element: ${JSON.stringify(text)}`)
+  }
   return text
 }
 
