@@ -131,7 +131,7 @@ try {
   const t0 = performance.now()
   reader.worker.postMessage('go')
   load.worker.postMessage('go')
-  const { acceptedMs: accepted, rows } = await load.next()
+  const { acceptedMs: accepted } = await load.next()
   const cpu1 = await cpuSnapshot(observer, threads)
   await server.processor.settled()
   const processed = performance.now() - t0
@@ -141,6 +141,8 @@ try {
   // Reads went on while the backlog was processed, until now.
   reader.worker.postMessage('stop')
   const { latencies } = await reader.next()
+  load.worker.postMessage('rows')
+  const { rows } = await load.next()
   await Promise.all([load.worker.terminate(), reader.worker.terminate()])
 
   // Baseline: the same rows by COPY into a scratch table, same database (median of three).
