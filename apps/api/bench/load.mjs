@@ -7,8 +7,8 @@ import { batchesFor, copyRowsOf } from './calls.mjs'
 import { osThreadId } from './cpu.mjs'
 import { send } from './http.mjs'
 
-const { url, people, batchSize, keys, start, concurrency } = workerData
-const batches = batchesFor(people, batchSize, keys, start)
+const { url, people, batchSize, keys, start, concurrency, first } = workerData
+const batches = batchesFor(people, batchSize, keys, start, first)
 // Serialized before the clock starts, as a client's queue of batches waiting to be sent would be,
 // so that the measured CPU is the server's and not the load generator's JSON.stringify.
 const requests = batches.map(([key, batch]) => ({
