@@ -27,27 +27,20 @@ export async function countRunOutcomes(
   if (!groups.size) return
   const counted = [...groups.values()]
   const sources = [...new Set(counted.map((group) => group.sourceId))]
-  const sourceIds = arrayOf(
-    counted.map((g) => g.sourceId),
-    'uuid',
-  )
-  const received = arrayOf(
-    counted.map((g) => g.receivedAt),
-    'timestamptz',
-  )
-  const outcomes = arrayOf(
-    counted.map((g) => g.outcome),
-    'text',
-  )
-  const counts = arrayOf(
-    counted.map((g) => g.n),
-    'int',
-  )
+  const column = (
+    pick: (group: (typeof counted)[number]) => unknown,
+    type: 'uuid' | 'timestamptz' | 'text' | 'int',
+  ) => arrayOf(counted.map(pick), type)
   await sql`with runs as (
       select id, source_id, started_at, finished_at from sync_runs where source_id = ${anyOf(sources, 'uuid')}
     ), counted as (
       select r.id, x.outcome, sum(x.n)::int as n
-      from unnest(${sourceIds}, ${received}, ${outcomes}, ${counts}) as x(source_id, received_at, outcome, n)
+      from unnest(
+          ${column((g) => g.sourceId, 'uuid')},
+          ${column((g) => g.receivedAt, 'timestamptz')},
+          ${column((g) => g.outcome, 'text')},
+          ${column((g) => g.n, 'int')}
+        ) as x(source_id, received_at, outcome, n)
       join runs r on r.source_id = x.source_id and r.started_at <= x.received_at
         and (r.finished_at is null or x.received_at <= r.finished_at)
       group by r.id, x.outcome
