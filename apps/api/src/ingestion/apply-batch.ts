@@ -163,21 +163,18 @@ async function knownRecordOwners(
   const wanted = items.filter((item, index) => item.envelope.type === 'record' && usable[index]!.length === 0)
   if (!wanted.length) return new Map()
   const keys = wanted.map(recordParts)
+  const [sourceKeys, types, externalIds] = [0, 1, 2].map((part) =>
+    arrayOf(
+      keys.map((key) => key[part]),
+      'text',
+    ),
+  )
   const rows = await trx
     .selectFrom('records')
     .select(['source_key', 'type', 'external_id', 'customer_id', 'profile_id'])
     .where('workspace_id', '=', workspaceId)
     .where(
-      sql<boolean>`(source_key, type, external_id) in (select * from unnest(${arrayOf(
-        keys.map((k) => k[0]),
-        'text',
-      )}, ${arrayOf(
-        keys.map((k) => k[1]),
-        'text',
-      )}, ${arrayOf(
-        keys.map((k) => k[2]),
-        'text',
-      )}))`,
+      sql<boolean>`(source_key, type, external_id) in (select * from unnest(${sourceKeys}, ${types}, ${externalIds}))`,
     )
     .execute()
   return new Map(
@@ -257,19 +254,19 @@ async function loadGraph(trx: Trx, workspaceId: string, usable: Identifier[][]):
   }
   if (wanted.size === 0) return graph
   const list = [...wanted.values()]
+  const types = arrayOf(
+    list.map(({ type }) => type),
+    'text',
+  )
+  const values = arrayOf(
+    list.map(({ value }) => value),
+    'text',
+  )
   const owners = await trx
     .selectFrom('identities')
     .select(['type', 'value', 'customer_id', 'profile_id'])
     .where('workspace_id', '=', workspaceId)
-    .where(
-      sql<boolean>`(type, value) in (select * from unnest(${arrayOf(
-        list.map((i) => i.type),
-        'text',
-      )}, ${arrayOf(
-        list.map((i) => i.value),
-        'text',
-      )}))`,
-    )
+    .where(sql<boolean>`(type, value) in (select * from unnest(${types}, ${values}))`)
     .execute()
   graph.load(owners)
   const customers = [...new Set(owners.map((o) => o.customer_id))]
