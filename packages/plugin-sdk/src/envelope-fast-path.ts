@@ -40,7 +40,7 @@ export function fastParseEnvelope(input: unknown): Envelope | undefined {
         type: 'track',
         event: input.event,
       }
-      if (!optionalChoices(input, envelope, trackChoices)) return undefined
+      if (!optionalChoices(input, envelope)) return undefined
       envelope.properties = properties
       return envelope as Envelope
     }
@@ -59,7 +59,7 @@ export function fastParseEnvelope(input: unknown): Envelope | undefined {
         if (input.event !== undefined && !isString(input.event, 0, 200)) return undefined
         envelope.event = input.event
       }
-      if (!optionalChoices(input, envelope, trackChoices)) return undefined
+      if (!optionalChoices(input, envelope)) return undefined
       return envelope as Envelope
     }
     default:
@@ -75,7 +75,7 @@ const recordType = patternOf(recordObjectSchema.shape.type)
 const currency = patternOf(recordObjectSchema.shape.currency.unwrap())
 const channelSet = new Set<unknown>(channels)
 const stageSet = new Set<unknown>(lifecycleStages)
-const trackChoices = [
+const choices = [
   ['channel', channelSet],
   ['stage', stageSet],
 ] as const
@@ -122,12 +122,8 @@ function jsonObject(value: unknown): Record<string, unknown> | undefined {
   return value
 }
 
-/** Copies the optional enum fields that are present and valid; false when one is not valid. */
-function optionalChoices(
-  input: Record<string, unknown>,
-  envelope: Record<string, unknown>,
-  choices: typeof trackChoices,
-): boolean {
+/** Copies the optional channel and stage when present and valid; false when one is not valid. */
+function optionalChoices(input: Record<string, unknown>, envelope: Record<string, unknown>): boolean {
   for (const [key, allowed] of choices) {
     if (!(key in input)) continue
     const value = input[key]

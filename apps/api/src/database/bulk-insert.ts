@@ -31,7 +31,7 @@ export function bulkInsert<Row extends object>(
   const names = Object.keys(columns)
   const own = names.filter((name) => !(name in shared))
   const arrays = own.map((name) =>
-    columnArray(
+    arrayOf(
       rows.map((row) => (row as Record<string, unknown>)[name]),
       columns[name]!,
     ),
@@ -57,14 +57,7 @@ const plain = new Set<ColumnType>(['uuid', 'bigint', 'int', 'smallint', 'timesta
  * JSON array (whose nulls stay nulls). Either way the list is a value the plan computes once, never
  * per row.
  */
-export function arrayOf(
-  values: readonly unknown[],
-  type: Exclude<ColumnType, 'text[]'>,
-): RawBuilder<unknown[]> {
-  return columnArray(values, type)
-}
-
-function columnArray(values: readonly unknown[], type: ColumnType): RawBuilder<unknown[]> {
+export function arrayOf(values: readonly unknown[], type: ColumnType): RawBuilder<unknown[]> {
   if (plain.has(type)) return sql`${`{${values.map(plainElement).join(',')}}`}::${sql.raw(type)}[]`
   if (type === 'json' || type === 'jsonb') {
     return sql`array(select e::${sql.raw(type)} from json_array_elements(${JSON.stringify(values)}::json) e)`
