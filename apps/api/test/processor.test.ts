@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto'
+import { testDatabaseUrl } from '@rapport/db/testing'
 import { defaultIdentitySettings } from '@rapport/domain'
+import { sql } from 'kysely'
 import pino from 'pino'
 import { expect, test } from 'vitest'
 import { appendToInbox, inboxPartitions, partitionOf } from '../src/ingestion/inbox.repository.js'
@@ -107,3 +109,77 @@ test('calls whose source is gone by the time they apply land without a source, a
     .execute()
   expect(dead).toEqual([])
 })
+
+// The tables a batch writes have no foreign key to sources (see the unchecked-references migration):
+// a batch locks its sources once, and deleting a source waits for it, then clears what it wrote.
+test.skipIf(!testDatabaseUrl())(
+  'deleting a source while a batch that uses it applies waits for the batch, then clears what it wrote',
+  async () => {
+    const db = context.server.database.db
+    const { id: sourceId, writeKey } = await httpSource(context.owner, 'Deleted mid-batch')
+    const sent = { type: 'identify', userId: 'mid-batch', traits: { plan: 'pro' }, messageId: 'mid-batch-1' }
+    expect((await track(context.server.url, writeKey, 'identify', sent)).status).toBe(200)
+    await context.server.processor.settled()
+    const { customer_id, workspace_id } = await db
+      .selectFrom('identities')
+      .select(['customer_id', 'workspace_id'])
+      .where('value', '=', 'mid-batch')
+      .executeTakeFirstOrThrow()
+
+    // A batch that has locked the source (as the processor does) and written with it, not committed.
+    let commit = () => {}
+    const held = new Promise<void>((resolve) => {
+      commit = resolve
+    })
+    let locked = () => {}
+    const lockTaken = new Promise<void>((resolve) => {
+      locked = resolve
+    })
+    const batch = db.transaction().execute(async (trx) => {
+      await trx.selectFrom('sources').select('id').where('id', '=', sourceId).forKeyShare().execute()
+      await trx
+        .insertInto('events')
+        .values({
+          workspace_id,
+          customer_id,
+          profile_id: customer_id,
+          source_id: sourceId,
+          message_id: 'mid-batch-2',
+          kind: 'track',
+          name: 'Written by the batch',
+          occurred_at: new Date(),
+          properties: '{}',
+        })
+        .execute()
+      locked()
+      await held
+    })
+    await lockTaken
+    const deletion = context.owner.delete(`/api/v1/sources/${sourceId}`)
+    // The deletion waits on the batch's lock (PostgreSQL says so), and only then is the batch let go.
+    for (;;) {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+        where wait_event_type = 'Lock' and query like 'delete from "sources"%'`.execute(db)
+      if (rows[0]!.n >= 1) break
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    commit()
+    await batch
+    expect((await deletion).status).toBe(204)
+
+    for (const table of ['identities', 'trait_observations', 'traits', 'events'] as const) {
+      const left = await db.selectFrom(table).select('message_id').where('source_id', '=', sourceId).execute()
+      expect({ table, left }).toEqual({ table, left: [] })
+    }
+    const events = await db
+      .selectFrom('events')
+      .select(['message_id', 'source_id'])
+      .where('customer_id', '=', customer_id)
+      .orderBy('message_id')
+      .execute()
+    expect(events).toEqual([
+      { message_id: 'mid-batch-1', source_id: null },
+      { message_id: 'mid-batch-2', source_id: null },
+    ])
+  },
+)

@@ -261,14 +261,23 @@ export class InboxProcessor implements Processor {
 
 export const PROCESSOR = Symbol('InboxProcessor')
 
-/** Which of the batch's sources still exist (the inbox has no foreign key to sources). */
+/**
+ * Which of the batch's sources still exist, locked until the batch commits: the tables it writes
+ * have no foreign key to sources, so this one lock stands for the per-row checks, and a source being
+ * deleted waits for the batch, then clears what it wrote.
+ */
 async function liveSources(
   trx: Kysely<Database>,
   rows: { source_id: string | null }[],
 ): Promise<Set<string>> {
   const ids = [...new Set(rows.flatMap((row) => (row.source_id ? [row.source_id] : [])))]
   if (!ids.length) return new Set()
-  const found = await trx.selectFrom('sources').select('id').where('id', '=', anyOf(ids, 'uuid')).execute()
+  const found = await trx
+    .selectFrom('sources')
+    .select('id')
+    .where('id', '=', anyOf(ids, 'uuid'))
+    .forKeyShare()
+    .execute()
   return new Set(found.map((row) => row.id))
 }
 

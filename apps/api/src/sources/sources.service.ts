@@ -44,6 +44,17 @@ export interface SystemCaller {
 const writeKeyCacheMs = 5_000
 const checkTimeoutMs = 30_000
 
+/** The tables whose source_id no foreign key clears when the source is deleted. */
+const sourceReferences = [
+  'inbox',
+  'identities',
+  'trait_observations',
+  'traits',
+  'records',
+  'events',
+  'feedback',
+] as const
+
 @Injectable()
 export class SourcesService {
   constructor(
@@ -233,10 +244,14 @@ export class SourcesService {
     const row = await this.row(caller.workspaceId, sourceId)
     this.writeKeys.clear()
     await this.db.transaction().execute(async (trx) => {
-      // What the source sent and is not processed yet stays, without its source (the inbox has no
-      // foreign key to do this: see the lighter-inbox migration).
-      await trx.updateTable('inbox').set({ source_id: null }).where('source_id', '=', row.id).execute()
+      // The row goes first: a processor batch that holds it (`for key share`) commits before this
+      // goes on, so the statements below see what that batch wrote.
       await trx.deleteFrom('sources').where('id', '=', row.id).execute()
+      // What the source sent stays, processed or not, without its source. These tables have no
+      // foreign key to do this (see the lighter-inbox and unchecked-references migrations).
+      for (const table of sourceReferences) {
+        await trx.updateTable(table).set({ source_id: null }).where('source_id', '=', row.id).execute()
+      }
       await recordAudit(trx, caller.workspaceId, caller, origin, {
         action: 'source.deleted',
         targetType: 'source',

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely'
 import * as access from './2026-11-23-001-access.js'
 import * as customerView from './2026-11-23-002-customer-view.js'
 import * as lighterInbox from './2026-12-06-003-lighter-inbox.js'
+import * as uncheckedReferences from './2026-12-07-004-unchecked-references.js'
 
 /**
  * Every migration, by its date-prefixed name. A landed migration is never edited: add a new file and
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-001-access': access,
   '2026-11-23-002-customer-view': customerView,
   '2026-12-06-003-lighter-inbox': lighterInbox,
+  '2026-12-07-004-unchecked-references': uncheckedReferences,
 }
