@@ -339,20 +339,3 @@ describe('identity settings per workspace', () => {
     ).toHaveLength(1)
   })
 })
-
-test('processed envelopes are pruned after the retention window', async () => {
-  const { pruneInbox } = await import('../src/ingestion/inbox.repository.js')
-  const db = context.server.database.db
-  const before = await db
-    .selectFrom('inbox')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow()
-  await db
-    .updateTable('inbox')
-    .set({ processed_at: new Date(Date.now() - 8 * 86_400_000) })
-    .where('processed_at', 'is not', null)
-    .execute()
-  const pruned = await pruneInbox(db, 7)
-  expect(pruned).toBe(Number(before.n))
-  expect(await pruneInbox(db, 7)).toBe(0)
-})

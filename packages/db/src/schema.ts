@@ -22,6 +22,8 @@ export interface Database {
   source_state: SourceStateTable
   sync_runs: SyncRunsTable
   inbox: InboxTable
+  inbox_pending: InboxPendingTable
+  processed_batches: ProcessedBatchesTable
   dead_letters: DeadLettersTable
   customers: CustomersTable
   identities: IdentitiesTable
@@ -178,9 +180,21 @@ export interface InboxTable {
   envelope: Json
   identity_keys: string[]
   received_at: CreatedAt
-  processed_at: Timestamp | null
   attempts: Generated<number>
   last_error: string | null
+}
+
+/** The inbox rows not processed yet: a batch claims them by deleting these rows in its transaction. */
+export interface InboxPendingTable {
+  partition: number
+  id: string
+}
+
+/** How many envelopes a batch processed, per workspace: the ingestion health's throughput. */
+export interface ProcessedBatchesTable {
+  workspace_id: string
+  processed_at: CreatedAt
+  envelopes: number
 }
 
 export interface DeadLettersTable {

@@ -243,13 +243,18 @@ export class CustomersService {
             .execute(),
         )
       }
+      // Their envelopes leave the inbox, pending ones with their pending rows.
       deleted.inbox = keys.length
         ? Number(
             (
-              await sql`delete from inbox where workspace_id = ${ws} and identity_keys && ${sql.val(keys)}::text[]`.execute(
-                trx,
-              )
-            ).numAffectedRows ?? 0,
+              await sql<{ n: number }>`with gone as (
+                  delete from inbox where workspace_id = ${ws} and identity_keys && ${sql.val(keys)}::text[]
+                  returning partition, id
+                ), unqueued as (
+                  delete from inbox_pending p using gone where p.partition = gone.partition and p.id = gone.id
+                )
+                select count(*)::int as n from gone`.execute(trx)
+            ).rows[0]?.n ?? 0,
           )
         : 0
       deleted.deadLetters = keys.length

@@ -93,8 +93,13 @@ export async function insertInboxRows(db: Db, workspaceId: string, rows: InboxRo
     rows,
     { workspace_id: workspaceId },
   )
-  const { rows: inserted } = await sql<{ message_id: string }>`${insert}
-    on conflict (workspace_id, message_id) do nothing returning message_id`.execute(db)
+  // A new envelope is pending from the same statement that appends it.
+  const { rows: inserted } = await sql<{ message_id: string }>`with appended as (${insert}
+      on conflict (workspace_id, message_id) do nothing returning id, partition, message_id
+    ), pending as (
+      insert into inbox_pending (partition, id) select partition, id from appended
+    )
+    select message_id from appended`.execute(db)
   return new Set(inserted.map((r) => r.message_id))
 }
 
@@ -140,13 +145,16 @@ async function suppressedHashes(
 }
 
 /**
- * Processed envelopes are kept for the dedupe window (a resend within it is recognised by its
- * messageId), then deleted. Unprocessed ones are never pruned.
+ * Processed envelopes are kept for the dedupe window after they were received (a resend within it
+ * is recognised by its messageId), then deleted, as are the throughput counts of that age. Pending
+ * ones are never pruned.
  */
 export async function pruneInbox(db: Db, retentionDays: number): Promise<number> {
-  const result = await db
-    .deleteFrom('inbox')
-    .where('processed_at', '<', new Date(Date.now() - retentionDays * 86_400_000))
-    .executeTakeFirst()
-  return Number(result.numDeletedRows)
+  const before = new Date(Date.now() - retentionDays * 86_400_000)
+  const result = await sql`delete from inbox i where i.received_at < ${before}
+    and not exists (select 1 from inbox_pending p where p.partition = i.partition and p.id = i.id)`.execute(
+    db,
+  )
+  await db.deleteFrom('processed_batches').where('processed_at', '<', before).execute()
+  return Number(result.numAffectedRows ?? 0)
 }

@@ -44,10 +44,14 @@ export class IngestionController {
       processed: string
       accepted: string
       dead: string
-    }>`select
-        (select count(*) from inbox where workspace_id = ${ws} and processed_at is null) as backlog,
-        (select min(received_at) from inbox where workspace_id = ${ws} and processed_at is null) as oldest,
-        (select count(*) from inbox where workspace_id = ${ws} and processed_at > now() - interval '1 minute') as processed,
+    }>`with pending as (
+        select i.received_at from inbox_pending p join inbox i on i.id = p.id where i.workspace_id = ${ws}
+      )
+      select
+        (select count(*) from pending) as backlog,
+        (select min(received_at) from pending) as oldest,
+        (select coalesce(sum(envelopes), 0) from processed_batches
+          where workspace_id = ${ws} and processed_at > now() - interval '1 minute') as processed,
         (select count(*) from inbox where workspace_id = ${ws} and received_at > now() - interval '1 minute') as accepted,
         (select count(*) from dead_letters where workspace_id = ${ws}) as dead`.execute(this.db)
     const row = rows[0]!
@@ -91,10 +95,18 @@ export class IngestionController {
         'this call was refused as invalid; it cannot be retried: fix the sender, then discard it',
       )
     await this.db.transaction().execute(async (trx) => {
-      await trx
+      const row = await trx
         .updateTable('inbox')
-        .set({ processed_at: null, attempts: 0, last_error: null })
+        .set({ attempts: 0, last_error: null })
         .where('id', '=', letter.inbox_id)
+        .returning(['partition', 'id'])
+        .executeTakeFirst()
+      // Gone from the inbox (pruned after the dedupe window, or erased): nothing is left to retry.
+      if (!row) throw conflict('this envelope is no longer in the inbox; it cannot be retried')
+      await trx
+        .insertInto('inbox_pending')
+        .values(row)
+        .onConflict((oc) => oc.doNothing())
         .execute()
       await trx.deleteFrom('dead_letters').where('id', '=', letter.id).execute()
       await recordAudit(trx, caller.workspaceId, caller, origin, {

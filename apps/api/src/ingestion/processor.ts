@@ -15,6 +15,7 @@ const workspaceLockClass = 7214
 
 interface ClaimedRow {
   id: string
+  partition: number
   workspace_id: string
   source_id: string | null
   envelope: unknown
@@ -89,9 +90,9 @@ export class InboxProcessor implements Processor {
       await this.running
       await this.drain()
       const pending = await sql<{
-        n: string
-      }>`select count(*) as n from inbox where processed_at is null`.execute(this.db)
-      if (Number(pending.rows[0]?.n ?? 0) === 0) return
+        any: boolean
+      }>`select exists (select 1 from inbox_pending) as any`.execute(this.db)
+      if (!pending.rows[0]?.any) return
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
   }
@@ -110,7 +111,8 @@ export class InboxProcessor implements Processor {
   /**
    * One transaction: lock every partition with pending work that no other worker holds, then take
    * the oldest envelopes of those partitions. Rows stay in id order within each partition, which is
-   * all that per-customer order needs, and batches stay large however the load is spread.
+   * all that per-customer order needs, and batches stay large however the load is spread. Taking
+   * them deletes their pending rows: if the transaction does not commit, they are pending again.
    */
   private async processBatch(): Promise<number> {
     try {
@@ -132,27 +134,29 @@ export class InboxProcessor implements Processor {
 
   private async claim(trx: Kysely<Database>): Promise<ClaimedRow[]> {
     // One statement takes every pending partition no other worker holds (its lock lasts as long as
-    // this transaction). Each partition is probed through the pending index, never scanned, so the
-    // cost of a claim does not grow with the backlog.
+    // this transaction). Each partition is probed through its pending rows' key, never scanned, so
+    // the cost of a claim does not grow with the backlog.
     const locked = await sql<{ partition: number }>`select p as partition
       from generate_series(0, ${inboxPartitions - 1}) p
-      where exists (select 1 from inbox where partition = p and processed_at is null)
+      where exists (select 1 from inbox_pending where partition = p)
         and pg_try_advisory_xact_lock(${lockBase}::bigint + p)`.execute(trx)
     if (!locked.rows.length) return []
     const partitions = locked.rows.map((row) => row.partition)
-    // The oldest ids of those partitions, each read in index order (a sort of narrow ids, not of
-    // envelopes), then the rows themselves.
+    // The oldest ids of those partitions, each read in key order (a sort of narrow ids, not of
+    // envelopes) and locked, skipping any a worker without the partition's lock holds (one retrying
+    // envelope by envelope); then taken, and the rows themselves read.
     const rows = await sql<ClaimedRow>`with oldest as (
-        select x.id from unnest(${sql.val(partitions)}::smallint[]) as p(n)
+        select x.partition, x.id from unnest(${sql.val(partitions)}::smallint[]) as p(n)
         cross join lateral (
-          select id from inbox where partition = p.n and processed_at is null order by id limit ${this.batchSize}
+          select partition, id from inbox_pending where partition = p.n order by id limit ${this.batchSize}
+          for update skip locked
         ) x
         order by x.id limit ${this.batchSize}
+      ), taken as (
+        delete from inbox_pending q using oldest o where q.partition = o.partition and q.id = o.id
+        returning q.id
       )
-      select i.id, i.workspace_id, i.source_id, i.envelope, i.attempts, i.received_at
-      from inbox i join oldest using (id)
-      where i.processed_at is null
-      order by i.id for update of i skip locked`.execute(trx)
+      select ${claimedColumns} from inbox i join taken using (id) order by i.id`.execute(trx)
     return rows.rows
   }
 
@@ -197,24 +201,27 @@ export class InboxProcessor implements Processor {
     }
     // Runs (a CSV import, a sync) learn what became of what they delivered: new, updated, merged.
     await countRunOutcomes(trx, outcomes)
-    const ids = rows.map((r) => r.id)
-    await sql`update inbox set processed_at = now() where id = ${anyOf(ids, 'bigint')}`.execute(trx)
+    await countProcessed(
+      trx,
+      [...byWorkspace].map(([workspaceId, items]) => [workspaceId, items.length]),
+    )
   }
 
   private async processOneByOne(): Promise<number> {
     const pending = await this.db
-      .selectFrom('inbox')
-      .select(['id'])
-      .where('processed_at', 'is', null)
+      .selectFrom('inbox_pending')
+      .select(['partition', 'id'])
       .orderBy('id')
       .limit(this.batchSize)
       .execute()
-    for (const { id } of pending) {
+    for (const { partition, id } of pending) {
       try {
         await this.db.transaction().execute(async (trx) => {
-          const rows =
-            await sql<ClaimedRow>`select id, workspace_id, source_id, envelope, attempts, received_at
-            from inbox where id = ${id} and processed_at is null for update skip locked`.execute(trx)
+          // Taken by deleting its pending row, as in a batch; gone if another worker took it.
+          const rows = await sql<ClaimedRow>`with taken as (
+              delete from inbox_pending where partition = ${partition} and id = ${id} returning id
+            )
+            select ${claimedColumns} from inbox i join taken using (id)`.execute(trx)
           if (rows.rows.length) await this.apply(trx, rows.rows)
         })
       } catch (error) {
@@ -249,8 +256,13 @@ export class InboxProcessor implements Processor {
           attempts: row.attempts,
         })
         .execute()
-      await trx.updateTable('inbox').set({ processed_at: new Date() }).where('id', '=', id).execute()
+      await trx
+        .deleteFrom('inbox_pending')
+        .where('partition', '=', row.partition)
+        .where('id', '=', id)
+        .execute()
       await countRunOutcomes(trx, [{ sourceId, receivedAt: row.received_at, outcome: 'deadLettered' }])
+      await countProcessed(trx, [[row.workspace_id, 1]])
       this.logger.error(
         { inboxId: id, messageId: row.message_id, workspaceId: row.workspace_id, reason },
         'envelope dead-lettered',
@@ -260,6 +272,17 @@ export class InboxProcessor implements Processor {
 }
 
 export const PROCESSOR = Symbol('InboxProcessor')
+
+/** What the processor reads of a claimed inbox row (`i`). */
+const claimedColumns = sql`i.id, i.partition, i.workspace_id, i.source_id, i.envelope, i.attempts, i.received_at`
+
+/** How many envelopes a batch processed, per workspace: the ingestion health's throughput. */
+async function countProcessed(trx: Kysely<Database>, counts: [workspaceId: string, envelopes: number][]) {
+  await trx
+    .insertInto('processed_batches')
+    .values(counts.map(([workspace_id, envelopes]) => ({ workspace_id, envelopes })))
+    .execute()
+}
 
 /**
  * Which of the batch's sources still exist, locked until the batch commits: the tables it writes

@@ -1,0 +1,105 @@
+import { sql } from 'kysely'
+import pino from 'pino'
+import { expect, test } from 'vitest'
+import { pruneInbox } from '../src/ingestion/inbox.repository.js'
+import { InboxProcessor } from '../src/ingestion/processor.js'
+import { httpSource, track, useTestServer } from './harness.js'
+
+// No background processing: what is sent stays pending until a test drains the inbox itself.
+const context = useTestServer({ RAPPORT_WORKER: 'false' })
+const drain = () => new InboxProcessor(context.server.database.db, pino({ level: 'silent' })).drain()
+
+const identify = (n: string) => ({
+  type: 'identify',
+  userId: `pending-${n}`,
+  traits: { email: `pending-${n}@example.com` },
+  messageId: `pending-${n}`,
+})
+const pendingCount = async () =>
+  Number(
+    (
+      await context.server.database.db
+        .selectFrom('inbox_pending')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
+
+test('the ingestion health counts what is pending, how old it is, and what was processed', async () => {
+  const { writeKey } = await httpSource(context.owner, 'Pending site')
+  const calls = ['h1', 'h2', 'h3'].map(identify)
+  expect((await track(context.server.url, writeKey, 'batch', { batch: calls })).status).toBe(200)
+  const waiting = (await context.owner.get('/api/v1/ingestion/health')).body
+  expect(waiting).toMatchObject({ backlog: 3, acceptedLastMinute: 3, processedLastMinute: 0 })
+  expect(Date.now() - Date.parse(waiting.oldestPendingAt)).toBeGreaterThanOrEqual(0)
+
+  expect(await drain()).toBe(3)
+  expect(await pendingCount()).toBe(0)
+  const done = (await context.owner.get('/api/v1/ingestion/health')).body
+  expect(done).toMatchObject({ backlog: 0, oldestPendingAt: null, lagSeconds: 0, processedLastMinute: 3 })
+  // A resend is a duplicate: not pending again, not processed again.
+  expect((await track(context.server.url, writeKey, 'batch', { batch: calls })).status).toBe(200)
+  expect(await pendingCount()).toBe(0)
+})
+
+test('erasing a person takes their pending envelopes with them', async () => {
+  const { writeKey } = await httpSource(context.owner, 'Erase pending site')
+  expect((await track(context.server.url, writeKey, 'identify', identify('e1'))).status).toBe(200)
+  await drain()
+  const customer = (await context.owner.get('/api/v1/customers/lookup?type=userId&value=pending-e1')).body
+  // Sent after the profile was made, not processed yet when the person is erased.
+  const later = { type: 'track', userId: 'pending-e1', event: 'Still here', messageId: 'pending-e1-later' }
+  expect((await track(context.server.url, writeKey, 'track', later)).status).toBe(200)
+  expect(await pendingCount()).toBe(1)
+
+  const erased = await context.owner.delete(`/api/v1/customers/${customer.id}`)
+  expect(erased.status).toBe(200)
+  expect(erased.body).toMatchObject({ inbox: 2 })
+  expect(await pendingCount()).toBe(0)
+  expect(await drain()).toBe(0)
+  expect((await context.owner.get(`/api/v1/customers/${customer.id}`)).status).toBe(404)
+  expect((await context.owner.get('/api/v1/customers/lookup?type=userId&value=pending-e1')).status).toBe(404)
+})
+
+test('pruning deletes processed envelopes past the dedupe window, never pending ones', async () => {
+  const db = context.server.database.db
+  const { writeKey } = await httpSource(context.owner, 'Prune site')
+  expect((await track(context.server.url, writeKey, 'identify', identify('p1'))).status).toBe(200)
+  await drain()
+  expect((await track(context.server.url, writeKey, 'identify', identify('p2'))).status).toBe(200)
+  const all = await db.selectFrom('inbox').select('id').execute()
+  // Everything received eight days ago; only what was processed goes.
+  await sql`update inbox set received_at = now() - interval '8 days'`.execute(db)
+  expect(await pruneInbox(db, 7)).toBe(all.length - 1)
+  expect(await pruneInbox(db, 7)).toBe(0)
+  const left = await db.selectFrom('inbox').select('message_id').execute()
+  expect(left).toEqual([{ message_id: 'pending-p2' }])
+  expect(await drain()).toBe(1)
+  expect((await context.owner.get('/api/v1/customers/lookup?type=userId&value=pending-p2')).status).toBe(200)
+})
+
+test('a dead letter whose envelope left the inbox cannot be retried, and is kept', async () => {
+  const db = context.server.database.db
+  const { writeKey } = await httpSource(context.owner, 'Poison pending site')
+  // Year 0000 passes the envelope schema but PostgreSQL has no year zero: a processing failure.
+  const poison = {
+    userId: 'pending-poison',
+    event: 'Time travel',
+    messageId: 'pending-poison',
+    timestamp: '0000-01-01T00:00:00Z',
+  }
+  expect((await track(context.server.url, writeKey, 'track', poison)).status).toBe(200)
+  await drain()
+  expect(await pendingCount()).toBe(0)
+  const letters = (await context.owner.get('/api/v1/dead-letters')).body.items
+  const letter = letters.find((d: { messageId: string }) => d.messageId === 'pending-poison')
+  expect(letter.attempts).toBe(3)
+
+  await db.deleteFrom('inbox').where('message_id', '=', 'pending-poison').execute()
+  const retried = await context.owner.post(`/api/v1/dead-letters/${letter.id}/retry`)
+  expect(retried.status).toBe(409)
+  expect(retried.body.detail).toMatch(/no longer in the inbox/)
+  const kept = (await context.owner.get('/api/v1/dead-letters')).body.items
+  expect(kept.map((d: { id: string }) => d.id)).toContain(letter.id)
+  expect(await pendingCount()).toBe(0)
+})
