@@ -34,7 +34,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`alter table inbox add column processed_at timestamptz`.execute(db)
   await sql`update inbox i set processed_at = now()
-    where not exists (select 1 from inbox_pending p where p.partition = i.partition and p.id = i.id)`.execute(db)
+    where not exists (select 1 from inbox_pending p where p.partition = i.partition and p.id = i.id)`.execute(
+    db,
+  )
   await sql`create index inbox_pending_idx on inbox (partition, id) where processed_at is null`.execute(db)
   await sql`drop table inbox_pending`.execute(db)
   await sql`drop table processed_batches`.execute(db)
