@@ -102,7 +102,9 @@ test('the embedded database keeps its data in a folder across restarts', async (
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
-})
+  // Two embedded databases started and migrated on disk: seconds alone, much longer on a machine
+  // busy with the other packages' tests.
+}, 120_000)
 
 test('URLs are logged without their password', () => {
   expect(redactUrl('postgres://app:s3cret@db:5432/rapport')).toBe('postgres://app:***@db:5432/rapport')

@@ -4,7 +4,8 @@ import secureJson from 'secure-json-parse'
 import type { FieldError } from '../http/problem.js'
 import { recordRefused } from '../ingestion/dead-letters.repository.js'
 import type { IngestionService } from '../ingestion/ingestion.service.js'
-import { maxCallBytes, segmentBatchSchema, segmentMessageSchema, segmentToEnvelope } from './segment.js'
+import { maxCallBytes, segmentBatchSchema, segmentToEnvelope } from './segment.js'
+import { parseSegmentMessage } from './segment-fast-path.js'
 
 export const TRACKING_INTAKE = Symbol('TrackingIntake')
 
@@ -104,7 +105,7 @@ export async function receiveTracking(
       rejected.push({ index, messageId, errors: [{ path: '', message: 'the call is larger than 32 KB' }] })
       return
     }
-    const call = segmentMessageSchema.safeParse(message)
+    const call = parseSegmentMessage(message)
     if (!call.success) {
       rejected.push({
         index,
