@@ -42,8 +42,8 @@ const nameTraits = ['name', 'firstName', 'lastName', 'first_name', 'last_name']
  * Applies one workspace's envelopes, in order, in the caller's transaction: resolves identities
  * (merging where the rules allow, recording why or why not), then writes identities, traits with
  * provenance, records, the timeline and feedback with a handful of set-based statements. Replaying
- * the same batch after a crash gives the same result, because the inbox rows are marked done in the
- * same transaction.
+ * the same batch after a crash gives the same result, because the batch's envelopes stop being
+ * pending in the same transaction.
  */
 export async function applyBatch(
   trx: Trx,

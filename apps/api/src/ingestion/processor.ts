@@ -306,7 +306,7 @@ async function liveSources(
 
 /**
  * Envelopes that can never apply (a record naming no customer): kept as dead letters with the
- * reason, in the batch's transaction, and marked processed with the rest of the batch.
+ * reason, in the batch's transaction, and no longer pending, as the rest of the batch.
  */
 async function deadLetterRefused(
   trx: Kysely<Database>,
