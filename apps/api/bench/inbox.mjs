@@ -2,12 +2,12 @@
 // The inbox insert alone: the server's own statement (insertInboxRows) appending the benchmark's rows
 // in batches of 100 on one connection, with nothing else running, against a COPY of the same rows
 // into a scratch table (median of three). The ceiling of the tracking API's durable intake.
-import { createTestDatabase } from '../../../packages/db/dist/testing.js'
 import { defaultIdentitySettings } from '../../../packages/domain/dist/index.js'
 import { inboxRows, insertInboxRows } from '../dist/ingestion/inbox.repository.js'
 import { segmentToEnvelope } from '../dist/tracking/segment.js'
 import { batchesFor, copyRowsOf } from './calls.mjs'
 import { copyBaselineMs } from './copy-baseline.mjs'
+import { benchDatabase } from './database.mjs'
 
 const url = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL
 if (!url) {
@@ -16,31 +16,21 @@ if (!url) {
 }
 const people = Number(process.env.BENCH_PEOPLE ?? 5000)
 const batchSize = Number(process.env.BENCH_BATCH ?? 100)
-const database = await createTestDatabase()
+const { database, workspaceId, sources } = await benchDatabase()
 try {
   const db = database.db
-  const workspace = await db
-    .insertInto('workspaces')
-    .values({ name: 'Bench', slug: 'bench' })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  const source = await db
-    .insertInto('sources')
-    .values({ workspace_id: workspace.id, plugin_id: 'http', name: 'Bench', config: {}, enabled: true })
-    .returning('id')
-    .executeTakeFirstOrThrow()
   const batches = batchesFor(people, batchSize, { web: 'web', app: 'app' }, Date.UTC(2026, 0, 1))
   const now = new Date()
   const prepared = []
   for (const [, calls] of batches) {
     const envelopes = calls.map((call) => segmentToEnvelope(call, now))
     prepared.push(
-      (await inboxRows(db, workspace.id, source.id, envelopes, defaultIdentitySettings, false)).rows,
+      (await inboxRows(db, workspaceId, sources.web, envelopes, defaultIdentitySettings, false)).rows,
     )
   }
   const total = prepared.reduce((n, rows) => n + rows.length, 0)
   const t0 = performance.now()
-  for (const rows of prepared) await insertInboxRows(db, workspace.id, rows)
+  for (const rows of prepared) await insertInboxRows(db, workspaceId, rows)
   const inserted = performance.now() - t0
 
   const copied = await copyBaselineMs(url, copyRowsOf(batches))
