@@ -1,5 +1,6 @@
-// The benchmarks that work on the database directly (bench:inbox, bench:process): a schema of their
-// own, with one workspace and its two sources (web and app), as the calls of calls.mjs name them.
+// What the benchmarks share about their database: the URL they run on, and (bench:inbox,
+// bench:process) a schema of their own with one workspace and its two sources (web and app), as the
+// calls of calls.mjs name them.
 import { createTestDatabase } from '../../../packages/db/dist/testing.js'
 
 export async function benchDatabase() {
@@ -19,4 +20,14 @@ export async function benchDatabase() {
     sources[name] = source.id
   }
   return { database, workspaceId: workspace.id, sources }
+}
+
+/** The PostgreSQL to measure on; without one the benchmark says so and ends (it needs PostgreSQL). */
+export function databaseUrlOrSkip(benchmark) {
+  const url = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL
+  if (url) return url
+  console.log(
+    `${benchmark} skipped: it runs on PostgreSQL; set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test).`,
+  )
+  process.exit(0)
 }

@@ -7,13 +7,9 @@ import { inboxRows, insertInboxRows } from '../dist/ingestion/inbox.repository.j
 import { segmentToEnvelope } from '../dist/tracking/segment.js'
 import { batchesFor, copyRowsOf } from './calls.mjs'
 import { copyBaselineMs } from './copy-baseline.mjs'
-import { benchDatabase } from './database.mjs'
+import { benchDatabase, databaseUrlOrSkip } from './database.mjs'
 
-const url = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL
-if (!url) {
-  console.log('inbox benchmark skipped: it runs on PostgreSQL; set DATABASE_URL.')
-  process.exit(0)
-}
+const url = databaseUrlOrSkip('inbox benchmark')
 const people = Number(process.env.BENCH_PEOPLE ?? 5000)
 const batchSize = Number(process.env.BENCH_BATCH ?? 100)
 const { database, workspaceId, sources } = await benchDatabase()

@@ -10,14 +10,9 @@ import { startServer } from '../dist/index.js'
 import { batchesFor } from './calls.mjs'
 import { copyBaselineMs } from './copy-baseline.mjs'
 import { cpuLines, cpuSnapshot } from './cpu.mjs'
+import { databaseUrlOrSkip } from './database.mjs'
 
-const url = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL
-if (!url) {
-  console.log(
-    'ingestion benchmark skipped: it runs on PostgreSQL; set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test).',
-  )
-  process.exit(0)
-}
+const url = databaseUrlOrSkip('ingestion benchmark')
 const people = Number(process.env.BENCH_PEOPLE ?? 5000)
 const batchSize = Number(process.env.BENCH_BATCH ?? 100)
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 8)

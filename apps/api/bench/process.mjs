@@ -10,13 +10,9 @@ import { InboxProcessor } from '../dist/ingestion/processor.js'
 import { segmentToEnvelope } from '../dist/tracking/segment.js'
 import { batchesFor, copyRowsOf } from './calls.mjs'
 import { copyBaselineMs } from './copy-baseline.mjs'
-import { benchDatabase } from './database.mjs'
+import { benchDatabase, databaseUrlOrSkip } from './database.mjs'
 
-const url = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL
-if (!url) {
-  console.log('processing benchmark skipped: it runs on PostgreSQL; set DATABASE_URL.')
-  process.exit(0)
-}
+const url = databaseUrlOrSkip('processing benchmark')
 const people = Number(process.env.BENCH_PEOPLE ?? 5000)
 const warmupPeople = Number(process.env.BENCH_WARMUP_PEOPLE ?? 1000)
 const batchSize = Number(process.env.BENCH_PROCESSOR_BATCH ?? 5000)

@@ -6,6 +6,7 @@ import {
   recordObjectSchema,
   trackEnvelopeSchema,
 } from './envelopes.js'
+import { isPlainObject } from './plain-object.js'
 
 /**
  * envelopeSchema's checks, written out for the envelopes that pass them. zod's parse copies every
@@ -115,11 +116,7 @@ function parseIdentifiers(value: unknown): { type: string; value: string }[] | u
  */
 function jsonObject(value: unknown): Record<string, unknown> | undefined {
   if (value === undefined) return {}
-  if (!isObject(value)) return undefined
-  if (Object.getPrototypeOf(value) !== Object.prototype) return undefined
-  if (Object.hasOwn(value, 'constructor') || Object.hasOwn(value, '__proto__')) return undefined
-  if (Object.getOwnPropertySymbols(value).length) return undefined
-  return value
+  return isPlainObject(value) ? value : undefined
 }
 
 /** Copies the optional channel and stage when present and valid; false when one is not valid. */

@@ -1,3 +1,4 @@
+import { isPlainObject } from '@rapport/plugin-sdk'
 import { type SegmentMessage, segmentMessageSchema } from './segment.js'
 
 /**
@@ -20,24 +21,24 @@ export function parseSegmentMessage(
 export function fastParseSegmentMessage(input: unknown): SegmentMessage | undefined {
   if (!isPlainObject(input) || !allDefined(input)) return undefined
   const out: Record<string, unknown> = {}
-  if (has(input, 'messageId')) {
+  if (Object.hasOwn(input, 'messageId')) {
     const { messageId } = input
     if (typeof messageId !== 'string' || messageId.length < 1 || messageId.length > 200) return undefined
     out.messageId = messageId
   }
   for (const key of ['userId', 'anonymousId'] as const) {
-    if (!has(input, key)) continue
+    if (!Object.hasOwn(input, key)) continue
     const id = input[key] === null ? null : idText(input[key])
     if (id === undefined) return undefined
     out[key] = id
   }
   for (const key of ['timestamp', 'sentAt', 'originalTimestamp'] as const) {
-    if (!has(input, key)) continue
+    if (!Object.hasOwn(input, key)) continue
     const time = input[key]
     if (typeof time !== 'string' && !isFiniteNumber(time)) return undefined
     out[key] = time
   }
-  if (has(input, 'context')) {
+  if (Object.hasOwn(input, 'context')) {
     const context = parseContext(input.context)
     if (!context) return undefined
     out.context = context
@@ -54,7 +55,7 @@ export function fastParseSegmentMessage(input: unknown): SegmentMessage | undefi
     case 'page':
     case 'screen':
       for (const key of ['name', 'category'] as const) {
-        if (!has(input, key)) continue
+        if (!Object.hasOwn(input, key)) continue
         const value = input[key]
         if (value !== null && typeof value !== 'string') return undefined
         out[key] = value
@@ -86,9 +87,11 @@ function parseContext(value: unknown): Record<string, unknown> | undefined {
   if (!isPlainObject(value) || !allDefined(value)) return undefined
   const out: Record<string, unknown> = {}
   for (const key of contextKeys) {
-    if (!has(value, key)) continue
+    if (!Object.hasOwn(value, key)) continue
     const field = value[key]
-    if (contextStrings.has(key) ? typeof field !== 'string' : contextRecords.has(key) && !isRecord(field)) {
+    if (
+      contextStrings.has(key) ? typeof field !== 'string' : contextRecords.has(key) && !isPlainObject(field)
+    ) {
       return undefined
     }
     if (key === 'externalIds') {
@@ -124,8 +127,8 @@ function copyRest(
 
 /** Copies an optional record field (traits, properties, integrations); false when it is not one. */
 function copyRecord(from: Record<string, unknown>, key: string, out: Record<string, unknown>): boolean {
-  if (!has(from, key)) return true
-  if (!isRecord(from[key])) return false
+  if (!Object.hasOwn(from, key)) return true
+  if (!isPlainObject(from[key])) return false
   out[key] = from[key]
   return true
 }
@@ -140,25 +143,8 @@ function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value)
 }
 
-function has(object: Record<string, unknown>, key: string): boolean {
-  return Object.hasOwn(object, key)
-}
-
 /** No key given the value undefined (which JSON cannot say): whatever zod makes of one is zod's. */
 function allDefined(object: Record<string, unknown>): boolean {
   for (const key in object) if (object[key] === undefined) return false
   return true
 }
-
-/**
- * An object as JSON makes it: the prototype of every object, no symbols, and no keys that zod or
- * a later spread could treat specially.
- */
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
-  if (Object.getPrototypeOf(value) !== Object.prototype) return false
-  if (Object.hasOwn(value, 'constructor') || Object.hasOwn(value, '__proto__')) return false
-  return Object.getOwnPropertySymbols(value).length === 0
-}
-
-const isRecord = isPlainObject
