@@ -89,8 +89,13 @@ describe('session', () => {
 
   test('logout ends the session', async () => {
     const client = await Client.login(context.server.url, ownerEmail, ownerPassword)
+    expect((await client.get('/api/v1/customers')).status).toBe(200)
+    // The client forgets its cookie on logout; a copy of it must stop working too.
+    const cookie = (client as unknown as { cookie: string }).cookie
     expect((await client.post('/api/v1/auth/logout')).status).toBe(204)
     expect((await client.get('/api/v1/me')).status).toBe(401)
+    const withOldCookie = await fetch(`${context.server.url}/api/v1/customers`, { headers: { cookie } })
+    expect(withOldCookie.status).toBe(401)
   })
 
   test('changing the password needs the current one, ends other sessions and is audited', async () => {
@@ -103,6 +108,7 @@ describe('session', () => {
     })
     const first = await Client.login(context.server.url, email, 'first password 1')
     const second = await Client.login(context.server.url, email, 'first password 1')
+    expect((await second.get('/api/v1/customers')).status).toBe(200)
 
     const wrong = await first.patch('/api/v1/me/password', {
       currentPassword: 'nope',
@@ -123,6 +129,7 @@ describe('session', () => {
     expect(ok.status).toBe(204)
     expect((await first.get('/api/v1/me')).status).toBe(200)
     expect((await second.get('/api/v1/me')).status).toBe(401)
+    expect((await second.get('/api/v1/customers')).status).toBe(401)
     await Client.login(context.server.url, email, 'second password 2')
     const audit = await context.owner.get('/api/v1/audit-log?action=user.password_changed')
     expect(audit.body.items[0].actor.label).toBe(email)

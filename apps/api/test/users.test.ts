@@ -108,9 +108,11 @@ describe('users', () => {
 
   test('a deactivated user is logged out at once and cannot log in; reactivated, they can', async () => {
     const agent = await memberWithRole(context.owner, 'agent')
+    expect((await agent.client.get('/api/v1/customers')).status).toBe(200)
     const off = await context.owner.patch(`/api/v1/users/${agent.id}`, { active: false })
     expect(off.body.active).toBe(false)
     expect((await agent.client.get('/api/v1/me')).status).toBe(401)
+    expect((await agent.client.get('/api/v1/customers')).status).toBe(401)
     const login = await new Client(context.server.url).post('/api/v1/auth/login', {
       email: agent.email,
       password: agent.password,
@@ -123,6 +125,16 @@ describe('users', () => {
     )
     expect(actions).toContain('user.deactivated')
     expect(actions).toContain('user.reactivated')
+  })
+
+  test('a new role applies to a logged-in member at once, in both directions', async () => {
+    const member = await memberWithRole(context.owner, 'analyst')
+    // Read once, so that the server has this session at hand (it keeps sessions for a few seconds).
+    expect((await member.client.get('/api/v1/sources')).status).toBe(200)
+    await context.owner.patch(`/api/v1/users/${member.id}`, { role: 'viewer' })
+    expect((await member.client.get('/api/v1/sources')).status).toBe(403)
+    await context.owner.patch(`/api/v1/users/${member.id}`, { role: 'analyst' })
+    expect((await member.client.get('/api/v1/sources')).status).toBe(200)
   })
 
   test('the list pages by cursor and misses nobody', async () => {

@@ -8,6 +8,7 @@ import { forbidden, unauthorized } from '../http/problem.js'
 import { findLiveTokenByHash, touchToken } from '../tokens/tokens.repository.js'
 import { type Principal, PUBLIC, REQUIRES, type RequestWithPrincipal, SESSION_ONLY } from './principal.js'
 import { safeEqual, sha256 } from './secrets.js'
+import { SessionCache } from './session-cache.js'
 import { extendSession, findLiveSession } from './sessions.repository.js'
 
 export const SESSION_COOKIE = 'rapport_session'
@@ -25,6 +26,7 @@ export class AuthGuard implements CanActivate {
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(DB) private readonly db: Kysely<any>,
     @Inject(CONFIG) private readonly config: Config,
+    @Inject(SessionCache) private readonly sessions: SessionCache,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -77,8 +79,12 @@ export class AuthGuard implements CanActivate {
   }
 
   private async fromSession(request: RequestWithPrincipal, cookie: string): Promise<Principal> {
-    const session = await findLiveSession(this.db, sha256(cookie))
-    if (!session) throw unauthorized('your session has ended; log in again')
+    const sessionId = sha256(cookie)
+    const session = await this.sessions.get(sessionId, () => findLiveSession(this.db, sessionId))
+    // Read up to `sessionCacheMs` ago: it may have expired since.
+    if (!session || session.expiresAt.getTime() <= Date.now()) {
+      throw unauthorized('your session has ended; log in again')
+    }
     if (!safeMethods.has(request.method)) {
       const header = request.headers['x-csrf-token']
       if (typeof header !== 'string' || !safeEqual(header, session.csrfToken)) {
@@ -86,11 +92,11 @@ export class AuthGuard implements CanActivate {
       }
     }
     if (Date.now() - session.lastSeenAt.getTime() > touchEveryMs) {
-      await extendSession(
-        this.db,
-        session.sessionId,
-        new Date(Date.now() + this.config.sessionHours * 3_600_000),
-      )
+      const expiresAt = new Date(Date.now() + this.config.sessionHours * 3_600_000)
+      await extendSession(this.db, session.sessionId, expiresAt)
+      // The cached row is this object: the requests after this one need not extend it again.
+      session.lastSeenAt = new Date()
+      session.expiresAt = expiresAt
     }
     return {
       kind: 'session',

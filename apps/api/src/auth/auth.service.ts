@@ -19,6 +19,7 @@ import {
 } from './login-attempts.repository.js'
 import type { Origin, Principal } from './principal.js'
 import { hashPassword, randomSecret, sha256, verifyPassword } from './secrets.js'
+import { SessionCache } from './session-cache.js'
 import { deleteSession, deleteUserSessions, insertSession, moveSession } from './sessions.repository.js'
 
 type SessionPrincipal = Extract<Principal, { kind: 'session' }>
@@ -29,6 +30,7 @@ export class AuthService {
     @Inject(DB) private readonly db: Kysely<any>,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SessionCache) private readonly sessions: SessionCache,
   ) {}
 
   /** Checks the password (throttled) and opens a session; returns the cookie value and who logged in. */
@@ -69,6 +71,7 @@ export class AuthService {
 
   async logout(principal: SessionPrincipal): Promise<void> {
     await deleteSession(this.db, principal.sessionId)
+    this.sessions.forget(principal.sessionId)
   }
 
   /** What the admin UI needs to know about the caller, by session id. */
@@ -99,6 +102,7 @@ export class AuthService {
     const workspaces = await workspacesOfUser(this.db, principal.userId)
     if (!workspaces.some((w) => w.id === workspaceId)) throw notFound('workspace')
     await moveSession(this.db, principal.sessionId, workspaceId)
+    this.sessions.forget(principal.sessionId)
     return this.describeSession(principal.sessionId)
   }
 
@@ -122,5 +126,6 @@ export class AuthService {
         targetId: user.id,
       })
     })
+    this.sessions.forgetUser(user.id)
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common'
 import { type Envelope, parseEnvelopes } from '@rapport/plugin-sdk'
 import type { Kysely } from 'kysely'
+import { ExpiringCache } from '../caching/expiring-cache.js'
 import { DB, type Db } from '../database/database.js'
 import type { FieldError } from '../http/problem.js'
 import { recordRefused } from './dead-letters.repository.js'
@@ -24,7 +25,7 @@ const settingsTtlMs = 5_000
 /** The one way in: validate envelopes, append them to the inbox, wake the processor. */
 @Injectable()
 export class IngestionService {
-  private readonly settings = new Map<string, { at: number; value: IngestionSettings }>()
+  private readonly settings = new ExpiringCache<string, IngestionSettings>(settingsTtlMs)
   private readonly writer: InboxWriter
   private readonly forgetListeners: ((workspaceId: string) => void)[] = []
 
@@ -88,7 +89,7 @@ export class IngestionService {
 
   /** Settings changed (identity rules, an erase with suppression): read them again at once. */
   forget(workspaceId: string): void {
-    this.settings.delete(workspaceId)
+    this.settings.forget(workspaceId)
     for (const listener of this.forgetListeners) listener(workspaceId)
   }
 
@@ -102,11 +103,7 @@ export class IngestionService {
   }
 
   /** Read through `db`: inside a transaction on the embedded database, the only connection is the transaction's. */
-  async settingsOf(workspaceId: string, db: Db = this.db): Promise<IngestionSettings> {
-    const cached = this.settings.get(workspaceId)
-    if (cached && Date.now() - cached.at < settingsTtlMs) return cached.value
-    const value = await ingestionSettings(db, workspaceId)
-    this.settings.set(workspaceId, { at: Date.now(), value })
-    return value
+  settingsOf(workspaceId: string, db: Db = this.db): Promise<IngestionSettings> {
+    return this.settings.get(workspaceId, () => ingestionSettings(db, workspaceId))
   }
 }

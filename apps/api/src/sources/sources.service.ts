@@ -14,6 +14,7 @@ import { z } from 'zod'
 import { recordAudit } from '../audit/audit.repository.js'
 import type { Origin, Principal } from '../auth/principal.js'
 import { randomSecret, sha256 } from '../auth/secrets.js'
+import { ExpiringCache } from '../caching/expiring-cache.js'
 import { DB } from '../database/database.js'
 import { badRequest, notFound } from '../http/problem.js'
 import { LOGGER } from '../logging/logger.js'
@@ -65,17 +66,12 @@ export class SourcesService {
     @Inject(ListenerHost) private readonly listeners: ListenerHost,
   ) {}
 
-  private readonly writeKeys = new Map<string, { at: number; source: SourceRow | undefined }>()
+  private readonly writeKeys = new ExpiringCache<string, SourceRow | undefined>(writeKeyCacheMs)
 
   /** The source of a write key; changes made through this process apply at once, others within seconds. */
-  async byWriteKey(writeKey: string): Promise<SourceRow | undefined> {
+  byWriteKey(writeKey: string): Promise<SourceRow | undefined> {
     const hash = sha256(writeKey)
-    const cached = this.writeKeys.get(hash)
-    if (cached && Date.now() - cached.at < writeKeyCacheMs) return cached.source
-    const source = await findSourceByWriteKeyHash(this.db, hash)
-    if (this.writeKeys.size > 10_000) this.writeKeys.clear()
-    this.writeKeys.set(hash, { at: Date.now(), source })
-    return source
+    return this.writeKeys.get(hash, () => findSourceByWriteKeyHash(this.db, hash))
   }
 
   catalog(): PluginView[] {
@@ -235,14 +231,13 @@ export class SourcesService {
         },
       })
     })
-    this.writeKeys.clear()
+    this.writeKeys.forgetAll()
     await this.listeners.refresh(row.id)
     return this.get(caller.workspaceId, row.id)
   }
 
   async remove(caller: Principal, sourceId: string, origin: Origin): Promise<void> {
     const row = await this.row(caller.workspaceId, sourceId)
-    this.writeKeys.clear()
     await this.db.transaction().execute(async (trx) => {
       // The row goes first: a processor batch that holds it (`for key share`) commits before this
       // goes on, so the statements below see what that batch wrote.
@@ -259,6 +254,7 @@ export class SourcesService {
         details: { name: row.name, plugin: row.plugin_id },
       })
     })
+    this.writeKeys.forgetAll()
     await this.listeners.refresh(row.id)
   }
 

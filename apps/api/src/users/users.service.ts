@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely'
 import { recordAudit } from '../audit/audit.repository.js'
 import type { Origin, Principal } from '../auth/principal.js'
 import { hashPassword } from '../auth/secrets.js'
+import { SessionCache } from '../auth/session-cache.js'
 import { deleteUserSessions } from '../auth/sessions.repository.js'
 import { DB } from '../database/database.js'
 import { conflict, forbidden, notFound } from '../http/problem.js'
@@ -24,7 +25,10 @@ const actorRole = (principal: Principal): Role => (principal.kind === 'session' 
 
 @Injectable()
 export class UsersService {
-  constructor(@Inject(DB) private readonly db: Kysely<any>) {}
+  constructor(
+    @Inject(DB) private readonly db: Kysely<any>,
+    @Inject(SessionCache) private readonly sessions: SessionCache,
+  ) {}
 
   async get(workspaceId: string, userId: string): Promise<UserView> {
     const member = await findMember(this.db, workspaceId, userId)
@@ -104,6 +108,8 @@ export class UsersService {
         },
       })
     })
+    // After the commit: a session read before it would otherwise be kept with the old role.
+    this.sessions.forgetUser(userId)
     return this.get(caller.workspaceId, userId)
   }
 }
