@@ -54,6 +54,15 @@ describe('the customer view for the admin UI', () => {
       ],
     })
     expect(answer.status).toBe(200)
+    // A source that only sent events: the person is known by an identifier another source sent first.
+    const app = await httpSource(context.owner, 'Mobile app')
+    const events = await track(context.server.url, app.writeKey, 'batch', {
+      batch: [
+        { type: 'track', userId: 'open-1', event: 'Opened app' },
+        { type: 'track', userId: 'open-1', event: 'Opened app' },
+      ],
+    })
+    expect(events.status).toBe(200)
     await context.server.processor.settled()
     const billing = await importRecords(
       'Billing export',
@@ -75,6 +84,7 @@ describe('the customer view for the admin UI', () => {
     expect(profile.lifetimeValue).toEqual({ EUR: 100 })
     expect(profile.sources).toEqual([
       { id: billing.id, name: 'Billing export', pluginId: 'import-csv' },
+      { id: app.id, name: 'Mobile app', pluginId: 'http' },
       { id: site.id, name: 'Web shop', pluginId: 'http' },
     ])
   })
