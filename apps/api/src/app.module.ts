@@ -6,7 +6,7 @@ import { AuditController } from './audit/audit.controller.js'
 import { AuthController } from './auth/auth.controller.js'
 import { AuthGuard } from './auth/auth.guard.js'
 import { AuthService } from './auth/auth.service.js'
-import { SessionCache } from './auth/session-cache.js'
+import { CredentialCache } from './auth/credential-cache.js'
 import { CONFIG, type Config } from './config/config.js'
 import { CustomersController } from './customers/customers.controller.js'
 import { CustomersService } from './customers/customers.service.js'
@@ -80,7 +80,7 @@ export class AppModule {
         { provide: PROCESSOR, useValue: processor },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useFactory: () => new ProblemFilter(logger) },
-        SessionCache,
+        CredentialCache,
         AuthService,
         UsersService,
         WorkspacesService,

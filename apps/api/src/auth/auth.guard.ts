@@ -6,9 +6,9 @@ import { CONFIG, type Config } from '../config/config.js'
 import { DB } from '../database/database.js'
 import { forbidden, unauthorized } from '../http/problem.js'
 import { findLiveTokenByHash, touchToken } from '../tokens/tokens.repository.js'
+import { CredentialCache } from './credential-cache.js'
 import { type Principal, PUBLIC, REQUIRES, type RequestWithPrincipal, SESSION_ONLY } from './principal.js'
 import { safeEqual, sha256 } from './secrets.js'
-import { SessionCache } from './session-cache.js'
 import { extendSession, findLiveSession } from './sessions.repository.js'
 
 export const SESSION_COOKIE = 'rapport_session'
@@ -26,7 +26,7 @@ export class AuthGuard implements CanActivate {
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(DB) private readonly db: Kysely<any>,
     @Inject(CONFIG) private readonly config: Config,
-    @Inject(SessionCache) private readonly sessions: SessionCache,
+    @Inject(CredentialCache) private readonly credentials: CredentialCache,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -63,10 +63,16 @@ export class AuthGuard implements CanActivate {
   }
 
   private async fromToken(secret: string): Promise<Principal> {
-    const token = await findLiveTokenByHash(this.db, sha256(secret))
-    if (!token) throw unauthorized('the API token is unknown, revoked or expired')
+    const hash = sha256(secret)
+    const token = await this.credentials.tokens.get(hash, () => findLiveTokenByHash(this.db, hash))
+    // Read up to `credentialCacheMs` ago: it may have expired since.
+    if (!token || (token.expires_at && token.expires_at.getTime() <= Date.now())) {
+      throw unauthorized('the API token is unknown, revoked or expired')
+    }
     if (!token.last_used_at || Date.now() - token.last_used_at.getTime() > touchEveryMs) {
       await touchToken(this.db, token.id)
+      // The cached row is this object: the requests after this one need not touch it again.
+      token.last_used_at = new Date()
     }
     return {
       kind: 'token',
@@ -80,8 +86,8 @@ export class AuthGuard implements CanActivate {
 
   private async fromSession(request: RequestWithPrincipal, cookie: string): Promise<Principal> {
     const sessionId = sha256(cookie)
-    const session = await this.sessions.get(sessionId, () => findLiveSession(this.db, sessionId))
-    // Read up to `sessionCacheMs` ago: it may have expired since.
+    const session = await this.credentials.sessions.get(sessionId, () => findLiveSession(this.db, sessionId))
+    // Read up to `credentialCacheMs` ago: it may have expired since.
     if (!session || session.expiresAt.getTime() <= Date.now()) {
       throw unauthorized('your session has ended; log in again')
     }

@@ -10,6 +10,7 @@ import { forbidden, notFound, ProblemError, unauthorized } from '../http/problem
 import { LOGGER } from '../logging/logger.js'
 import { findUserByEmail, findUserById, updateUser } from '../users/users.repository.js'
 import { findWorkspace, workspacesOfUser } from '../workspaces/workspaces.repository.js'
+import { CredentialCache } from './credential-cache.js'
 import {
   maxFailuresPerAddress,
   maxFailuresPerEmail,
@@ -19,7 +20,6 @@ import {
 } from './login-attempts.repository.js'
 import type { Origin, Principal } from './principal.js'
 import { hashPassword, randomSecret, sha256, verifyPassword } from './secrets.js'
-import { SessionCache } from './session-cache.js'
 import { deleteSession, deleteUserSessions, insertSession, moveSession } from './sessions.repository.js'
 
 type SessionPrincipal = Extract<Principal, { kind: 'session' }>
@@ -30,7 +30,7 @@ export class AuthService {
     @Inject(DB) private readonly db: Kysely<any>,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(SessionCache) private readonly sessions: SessionCache,
+    @Inject(CredentialCache) private readonly credentials: CredentialCache,
   ) {}
 
   /** Checks the password (throttled) and opens a session; returns the cookie value and who logged in. */
@@ -71,7 +71,7 @@ export class AuthService {
 
   async logout(principal: SessionPrincipal): Promise<void> {
     await deleteSession(this.db, principal.sessionId)
-    this.sessions.forget(principal.sessionId)
+    this.credentials.sessions.forget(principal.sessionId)
   }
 
   /** What the admin UI needs to know about the caller, by session id. */
@@ -102,7 +102,7 @@ export class AuthService {
     const workspaces = await workspacesOfUser(this.db, principal.userId)
     if (!workspaces.some((w) => w.id === workspaceId)) throw notFound('workspace')
     await moveSession(this.db, principal.sessionId, workspaceId)
-    this.sessions.forget(principal.sessionId)
+    this.credentials.sessions.forget(principal.sessionId)
     return this.describeSession(principal.sessionId)
   }
 
@@ -126,6 +126,6 @@ export class AuthService {
         targetId: user.id,
       })
     })
-    this.sessions.forgetUser(user.id)
+    this.credentials.forgetUser(user.id)
   }
 }

@@ -9,6 +9,7 @@ import {
 import { permissionsOfScopes } from '@rapport/domain'
 import type { Kysely } from 'kysely'
 import { recordAudit } from '../audit/audit.repository.js'
+import { CredentialCache } from '../auth/credential-cache.js'
 import { Caller, type Origin, type Principal, RequestOrigin, Requires } from '../auth/principal.js'
 import { randomSecret, sha256 } from '../auth/secrets.js'
 import { DB } from '../database/database.js'
@@ -24,7 +25,10 @@ export const tokenPrefix = 'rap_'
 @ApiBearerAuth()
 @Requires('tokens:write')
 export class TokensController {
-  constructor(@Inject(DB) private readonly db: Kysely<any>) {}
+  constructor(
+    @Inject(DB) private readonly db: Kysely<any>,
+    @Inject(CredentialCache) private readonly credentials: CredentialCache,
+  ) {}
 
   @Get()
   @Endpoint({
@@ -94,5 +98,6 @@ export class TokensController {
         details: { name: token.name },
       })
     })
+    this.credentials.forgetToken(id)
   }
 }

@@ -98,11 +98,21 @@ export async function revokeToken(db: Db, workspaceId: string, tokenId: string):
     .execute()
 }
 
+export interface LiveToken {
+  id: string
+  workspace_id: string
+  name: string
+  scopes: string[]
+  created_by: string | null
+  last_used_at: Date | null
+  expires_at: Date | null
+}
+
 /** A token that is neither revoked nor expired, by the hash of its secret. */
-export async function findLiveTokenByHash(db: Db, tokenHash: string) {
+export async function findLiveTokenByHash(db: Db, tokenHash: string): Promise<LiveToken | undefined> {
   return db
     .selectFrom('api_tokens')
-    .select(['id', 'workspace_id', 'name', 'scopes', 'created_by', 'last_used_at'])
+    .select(['id', 'workspace_id', 'name', 'scopes', 'created_by', 'last_used_at', 'expires_at'])
     .where('token_hash', '=', tokenHash)
     .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))

@@ -3,9 +3,9 @@ import type { CreateUserInput, UpdateUserInput, UserView } from '@rapport/api-cl
 import { canAssignRole, type Role } from '@rapport/domain'
 import type { Kysely } from 'kysely'
 import { recordAudit } from '../audit/audit.repository.js'
+import { CredentialCache } from '../auth/credential-cache.js'
 import type { Origin, Principal } from '../auth/principal.js'
 import { hashPassword } from '../auth/secrets.js'
-import { SessionCache } from '../auth/session-cache.js'
 import { deleteUserSessions } from '../auth/sessions.repository.js'
 import { DB } from '../database/database.js'
 import { conflict, forbidden, notFound } from '../http/problem.js'
@@ -27,7 +27,7 @@ const actorRole = (principal: Principal): Role => (principal.kind === 'session' 
 export class UsersService {
   constructor(
     @Inject(DB) private readonly db: Kysely<any>,
-    @Inject(SessionCache) private readonly sessions: SessionCache,
+    @Inject(CredentialCache) private readonly credentials: CredentialCache,
   ) {}
 
   async get(workspaceId: string, userId: string): Promise<UserView> {
@@ -109,7 +109,7 @@ export class UsersService {
       })
     })
     // After the commit: a session read before it would otherwise be kept with the old role.
-    this.sessions.forgetUser(userId)
+    this.credentials.forgetUser(userId)
     return this.get(caller.workspaceId, userId)
   }
 }
