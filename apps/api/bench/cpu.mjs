@@ -3,7 +3,7 @@
 // for the same CPU, so this says which one to make cheaper.
 import { readdirSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { osThreadId } from '../dist/threads/serve-requests.js'
+import { osThreadId } from '../dist/threads/os-thread.js'
 
 /** The kernel's id of the calling thread, or undefined off Linux (the server's own helper). */
 export { osThreadId }

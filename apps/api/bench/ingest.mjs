@@ -41,6 +41,8 @@ const server = await startServer({
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     RAPPORT_WORKER: process.env.RAPPORT_WORKER ?? 'true',
+    // Unset, the main thread keeps the priority it started with; -10 needs CAP_SYS_NICE (root).
+    ...(process.env.RAPPORT_API_NICE ? { RAPPORT_API_NICE: process.env.RAPPORT_API_NICE } : {}),
     RAPPORT_ADMIN_EMAIL: email,
     RAPPORT_ADMIN_PASSWORD: password,
     RAPPORT_SECRET_KEY: 'b'.repeat(64),
@@ -177,7 +179,8 @@ try {
     console.log(
       `\ningestion benchmark${rounds > 1 ? `, round ${index + 1} of ${rounds}` : ''}: ${total} calls from ${people} people over 2 sources, batches of ${batchSize}, ${concurrency} concurrent senders, ${readsPerSecond} profile reads/s`,
     )
-    console.log(`database: ${database.location}; ${customers} profiles, ${merges} merges\n`)
+    console.log(`database: ${database.location}; ${customers} profiles, ${merges} merges`)
+    console.log(`main thread priority (RAPPORT_API_NICE): ${process.env.RAPPORT_API_NICE ?? 'as started'}\n`)
     line('raw COPY (baseline), rows/s', copyRate)
     line(
       'accepted (durable), events/s',

@@ -35,6 +35,7 @@ import { ListenerHost } from './sources/listener-host.js'
 import { SourcesService } from './sources/sources.service.js'
 import { SyncRunner } from './sources/sync-runner.js'
 import { SyncScheduler } from './sources/sync-scheduler.js'
+import { setThreadPriority, threadPriority } from './threads/os-thread.js'
 import { httpSource } from './tracking/http-source.js'
 import { ThreadedTrackingIntake } from './tracking/threaded-intake.js'
 
@@ -110,7 +111,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const trackingThread =
       options.database || !config.databaseUrl
         ? undefined
-        : ThreadedTrackingIntake.create(config.databaseUrl, logger, config.logLevel, () => processor.wake())
+        : ThreadedTrackingIntake.create(config.databaseUrl, logger, config.logLevel, threadPriority(), () =>
+            processor.wake(),
+          )
 
     const adapter = new FastifyAdapter({ loggerInstance: logger, trustProxy: config.trustProxy, bodyLimit })
     const app = await NestFactory.create<NestFastifyApplication>(
@@ -137,6 +140,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await seedDemoData(app.get(SourcesService), app.get(IngestionService), firstWorkspace, logger)
     }
 
+    // The thread that answers HTTP, once the intake thread started at the priority it had.
+    if (config.apiNice !== undefined) setThreadPriority(config.apiNice, logger)
     await app.listen({ port: config.port, host: config.host })
     const address = fastify.server.address()
     const port = typeof address === 'object' && address ? address.port : config.port

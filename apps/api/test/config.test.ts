@@ -21,6 +21,8 @@ test('a bad value stops the start with a message naming the variable', () => {
     [{ RAPPORT_ADMIN_PASSWORD: 'short' }, 'RAPPORT_ADMIN_PASSWORD'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ RAPPORT_PUBLIC_URL: 'cx.example.com' }, 'RAPPORT_PUBLIC_URL'],
+    [{ RAPPORT_API_NICE: '-21' }, 'RAPPORT_API_NICE'],
+    [{ RAPPORT_PROCESSOR_NICE: '-1' }, 'RAPPORT_PROCESSOR_NICE'],
   ]
   for (const [env, name] of cases) {
     expect(() => loadConfig(env)).toThrow(ConfigError)
@@ -31,4 +33,9 @@ test('a bad value stops the start with a message naming the variable', () => {
 test('an https public URL turns on secure cookies; empty values mean unset', () => {
   expect(loadConfig({ RAPPORT_PUBLIC_URL: 'https://cx.example.com' }).secureCookies).toBe(true)
   expect(loadConfig({ DATABASE_URL: '', PORT: '' })).toMatchObject({ databaseUrl: undefined, port: 3000 })
+})
+
+test('thread priorities: the processor yields by default, the main thread keeps what it started with', () => {
+  expect(loadConfig({})).toMatchObject({ processorNice: 10, apiNice: undefined })
+  expect(loadConfig({ RAPPORT_API_NICE: '-10' }).apiNice).toBe(-10)
 })

@@ -1,7 +1,8 @@
 import { workerData } from 'node:worker_threads'
 import { connect } from '@rapport/db'
 import { createLogger } from '../logging/logger.js'
-import { lowerPriority, serveRequests } from '../threads/serve-requests.js'
+import { setThreadPriority } from '../threads/os-thread.js'
+import { serveRequests } from '../threads/serve-requests.js'
 import { InboxProcessor } from './processor.js'
 
 /**
@@ -16,7 +17,7 @@ const { url, logLevel, batchSize, nice } = workerData as {
 }
 const handle = await connect({ url, poolSize: 3, applicationName: 'rapport-processor' })
 const logger = createLogger(logLevel).child({ thread: 'inbox-processor' })
-lowerPriority(nice, logger)
+setThreadPriority(nice, logger)
 const processor = new InboxProcessor(handle.db, logger, batchSize)
 processor.start()
 

@@ -1,7 +1,6 @@
-import { readlinkSync } from 'node:fs'
-import { setPriority } from 'node:os'
 import { parentPort } from 'node:worker_threads'
 import type { Logger } from 'pino'
+import { osThreadId } from './os-thread.js'
 
 type Handler = (message: Record<string, unknown>) => unknown
 
@@ -28,27 +27,4 @@ export function serveRequests(handlers: Record<string, Handler>, logger: Logger)
     }
   })
   parentPort?.postMessage({ type: 'ready', osThreadId: osThreadId() })
-}
-
-/** The kernel's id of the calling thread, or undefined off Linux. */
-export function osThreadId(): number | undefined {
-  try {
-    return Number(readlinkSync('/proc/thread-self').split('/').pop())
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * Runs the calling thread (not the process) at a lower priority. Linux only; elsewhere, or where the
- * system refuses, the thread keeps its priority and says so.
- */
-export function lowerPriority(nice: number, logger: Logger): void {
-  const thread = osThreadId()
-  if (!nice || thread === undefined) return
-  try {
-    setPriority(thread, nice)
-  } catch (error) {
-    logger.warn({ err: error, nice }, 'could not lower the thread priority')
-  }
 }

@@ -2,6 +2,7 @@ import { workerData } from 'node:worker_threads'
 import { connect } from '@rapport/db'
 import { IngestionService } from '../ingestion/ingestion.service.js'
 import { createLogger } from '../logging/logger.js'
+import { setThreadPriority } from '../threads/os-thread.js'
 import { serveRequests } from '../threads/serve-requests.js'
 import { receiveTracking, type TrackingRequest } from './tracking-intake.js'
 
@@ -10,9 +11,12 @@ import { receiveTracking, type TrackingRequest } from './tracking-intake.js'
  * a second never holds up the main thread, which keeps answering the admin UI and the read API.
  * Driven by ThreadedTrackingIntake.
  */
-const { url, logLevel } = workerData as { url: string; logLevel: string }
+const { url, logLevel, nice } = workerData as { url: string; logLevel: string; nice: number }
 const handle = await connect({ url, poolSize: 3, applicationName: 'rapport-intake' })
 const logger = createLogger(logLevel).child({ thread: 'tracking-intake' })
+// A thread starts at its creator's priority: started again after a crash, the intake would get the
+// main thread's raised one (RAPPORT_API_NICE), and with it the CPU that priority is for.
+setThreadPriority(nice, logger)
 // The processor is woken by the main thread when it passes on an answer that accepted something.
 const ingestion = new IngestionService(handle.db, { wake: () => undefined })
 

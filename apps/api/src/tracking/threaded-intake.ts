@@ -14,21 +14,24 @@ export class ThreadedTrackingIntake implements TrackingIntake {
     databaseUrl: string | undefined,
     logger: Logger,
     logLevel: string,
+    nice: number,
     wake: () => void,
   ): ThreadedTrackingIntake | undefined {
     return databaseUrl && workerFile
-      ? new ThreadedTrackingIntake(workerFile, databaseUrl, logger, logLevel, wake)
+      ? new ThreadedTrackingIntake(workerFile, databaseUrl, logger, logLevel, nice, wake)
       : undefined
   }
 
+  /** `nice`: the thread's priority, the process's ordinary one (the main thread may get a higher one). */
   private constructor(
     file: string,
     url: string,
     logger: Logger,
     logLevel: string,
+    nice: number,
     private readonly wake: () => void,
   ) {
-    this.thread = new ThreadClient(file, { url, logLevel }, logger, 'tracking intake')
+    this.thread = new ThreadClient(file, { url, logLevel, nice }, logger, 'tracking intake')
   }
 
   get osThreadId(): number | undefined {
