@@ -60,6 +60,42 @@ export function lifetimeValue(records: ValueRecord[]): Record<string, number> {
     const { currency, amount } = contribution
     cents.set(currency, (cents.get(currency) ?? 0) + toCents(amount))
   }
+  return totalsOf(cents)
+}
+
+/**
+ * Records alike in what decides whether and how they count (type, status, currency, deletion), with
+ * their amounts rounded to whole cents and summed: positive amounts, and the size of negative ones,
+ * apart. A database sums a customer's thousands of invoices this way, and sends a few groups.
+ */
+export interface ValueGroup extends Omit<ValueRecord, 'amount'> {
+  positiveCents: number
+  negativeCents: number
+}
+
+/**
+ * `lifetimeValue` of records summed in groups. A record's contribution is its group's rule applied
+ * to its amount, and the rule scales with the amount's size for either sign (an invoice keeps its
+ * sign, a refund always lowers), so a group contributes what the rule makes of one unit of each sign,
+ * times the group's sum of that sign.
+ */
+export function lifetimeValueOfGroups(groups: ValueGroup[]): Record<string, number> {
+  const cents = new Map<string, number>()
+  for (const group of groups) {
+    for (const [unit, size] of [
+      [1, group.positiveCents],
+      [-1, group.negativeCents],
+    ] as const) {
+      const contribution = size ? lifetimeValueContribution({ ...group, amount: unit }) : undefined
+      if (!contribution) continue
+      const { currency, amount } = contribution
+      cents.set(currency, (cents.get(currency) ?? 0) + amount * size)
+    }
+  }
+  return totalsOf(cents)
+}
+
+function totalsOf(cents: Map<string, number>): Record<string, number> {
   const totals: Record<string, number> = {}
   // `+ 0` turns the -0 of a fully refunded customer into 0.
   for (const [currency, sum] of cents) totals[currency] = sum / 100 + 0

@@ -1,6 +1,12 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { lifetimeValue, lifetimeValueContribution, type ValueRecord } from '../src/index.js'
+import {
+  lifetimeValue,
+  lifetimeValueContribution,
+  lifetimeValueOfGroups,
+  type ValueGroup,
+  type ValueRecord,
+} from '../src/index.js'
 import { inTwoOrders } from './in-two-orders.js'
 
 describe('lifetime value', () => {
@@ -75,5 +81,40 @@ describe('lifetime value', () => {
         for (const value of Object.values(total)) expect(Math.round(value * 100) / 100).toBe(value)
       }),
     )
+  })
+
+  test('summed in groups (as the database sends them), the total is the same as record by record', () => {
+    // Amounts in whole cents, as invoices carry them: rounding each to the cent is then exact.
+    const record = fc.record({
+      type: fc.constantFrom('invoice', 'refund', 'order'),
+      status: fc.constantFrom('paid', 'Paid', 'open', 'succeeded', 'failed', null),
+      amount: fc.integer({ min: -10_000_000, max: 10_000_000 }).map((cents) => cents / 100),
+      currency: fc.constantFrom('EUR', 'eur', 'USD', null),
+      deleted: fc.boolean(),
+    })
+    const grouped = (records: ValueRecord[]): ValueGroup[] => {
+      const groups = new Map<string, ValueGroup>()
+      for (const r of records) {
+        const key = JSON.stringify([r.type, r.status, r.currency, r.deleted])
+        const group = groups.get(key) ?? { ...r, amount: undefined, positiveCents: 0, negativeCents: 0 }
+        const cents = Math.round(Math.abs(r.amount as number) * 100)
+        if ((r.amount as number) > 0) group.positiveCents += cents
+        else group.negativeCents += cents
+        groups.set(key, group)
+      }
+      return [...groups.values()]
+    }
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 40 }), (records) => {
+        expect(lifetimeValueOfGroups(grouped(records))).toEqual(lifetimeValue(records))
+      }),
+    )
+    expect(
+      lifetimeValueOfGroups([
+        { type: 'invoice', status: 'paid', currency: 'EUR', positiveCents: 10_050, negativeCents: 50 },
+        { type: 'refund', status: 'succeeded', currency: 'EUR', positiveCents: 1_000, negativeCents: 500 },
+        { type: 'refund', status: 'failed', currency: 'EUR', positiveCents: 9_999, negativeCents: 0 },
+      ]),
+    ).toEqual({ EUR: 85 })
   })
 })

@@ -1,5 +1,6 @@
 import type { CustomerSummary, Profile, RecordView, TimelineEntry } from '@rapport/api-client'
 import type { Database } from '@rapport/db'
+import type { ValueGroup } from '@rapport/domain'
 import { type Kysely, sql } from 'kysely'
 import type { Db } from '../database/database.js'
 import { beforeCursor, decodeCursor, toPage } from '../http/pagination.js'
@@ -228,26 +229,23 @@ export interface ProfileRow {
   last_seen_at: string
   identities: Profile['identities']
   traits: Profile['traits']
-  counts: Record<string, number>
-  statuses: { type: string; status: string; count: number }[]
   recent: Profile['records']['recent']
   sources: Profile['sources']
-  money: {
-    type: string
-    status: string | null
-    amount: number | null
-    currency: string | null
-    deleted: boolean
-  }[]
+  /** The customer's records counted and their amounts summed per type, status, currency and deletion. */
+  record_groups: (ValueGroup & { type: string; status: string | null; count: number; deleted: boolean })[]
   merged: number
   conflicts: number
 }
 
 /**
  * A whole profile in one statement (one round trip, one snapshot): the current profile for an id
- * (following merges), its identities, traits with provenance, record counts (all, and per status for
- * open items), recent records, what feeds lifetime value, the sources that sent anything about it,
+ * (following merges), its identities, traits with provenance, its records counted and summed, recent
+ * records, the sources that sent anything about it,
  * and how many profiles were merged into it and conflicts name it.
+ *
+ * Records come counted and summed in one pass per (type, status, currency, deletion), which gives
+ * the counts, the open items and lifetime value (`ValueGroup`): a customer with 10,000 invoices took
+ * 50 ms to read when each came back as a row and the records were read three times.
  *
  * Every envelope leaves a timeline row with its source, so the sources are those of the events,
  * found by skipping from one source to the next in `events_sources_idx`: one index probe per
@@ -271,14 +269,6 @@ export async function loadProfile(db: Db, workspaceId: string, id: string): Prom
       (select coalesce(json_agg(json_build_object('key', t.key, 'value', t.value, 'sourceId', t.source_id, 'messageId', t.message_id,
           'observedAt', ${iso('t.observed_at')}) order by t.key), '[]')
         from traits t where t.workspace_id = c.workspace_id and t.customer_id = c.id) as traits,
-      (select coalesce(json_object_agg(r.type, r.n), '{}') from (
-          select type, count(*)::int as n from records where workspace_id = c.workspace_id and customer_id = c.id and deleted_at is null group by type
-        ) r) as counts,
-      (select coalesce(json_agg(json_build_object('type', r.type, 'status', r.status, 'count', r.n)), '[]') from (
-          select type, status, count(*)::int as n from records
-          where workspace_id = c.workspace_id and customer_id = c.id and deleted_at is null and status is not null
-          group by type, status
-        ) r) as statuses,
       (select coalesce(json_agg(json_build_object('id', s.id, 'name', s.name, 'pluginId', s.plugin_id) order by s.name, s.id), '[]')
         from sources s where s.workspace_id = c.workspace_id and s.id in (
           with recursive sent(source_id) as (
@@ -295,9 +285,13 @@ export async function loadProfile(db: Db, workspaceId: string, id: string): Prom
           'updatedAt', ${iso('r.updated_at')}, 'deleted', r.deleted_at is not null, 'sourceId', r.source_id, 'messageId', r.message_id)
           order by r.occurred_at desc, r.id desc), '[]')
         from (select * from records where workspace_id = c.workspace_id and customer_id = c.id order by occurred_at desc, id desc limit 10) r) as recent,
-      (select coalesce(json_agg(json_build_object('type', r.type, 'status', r.status, 'amount', r.amount, 'currency', r.currency,
-          'deleted', r.deleted_at is not null)), '[]')
-        from records r where r.workspace_id = c.workspace_id and r.customer_id = c.id and r.type in ('invoice', 'refund')) as money,
+      (select coalesce(json_agg(json_build_object('type', g.type, 'status', g.status, 'currency', g.currency, 'deleted', g.deleted,
+          'count', g.n, 'positiveCents', g.positive_cents, 'negativeCents', g.negative_cents)), '[]')
+        from (select r.type, r.status, r.currency, r.deleted_at is not null as deleted, count(*)::int as n,
+                coalesce(sum(round(r.amount * 100)) filter (where r.amount > 0 and r.amount not in ('NaN', 'Infinity')), 0) as positive_cents,
+                coalesce(sum(round(-r.amount * 100)) filter (where r.amount < 0 and r.amount <> '-Infinity'), 0) as negative_cents
+              from records r where r.workspace_id = c.workspace_id and r.customer_id = c.id
+              group by 1, 2, 3, 4) g) as record_groups,
       (select count(*)::int from customers m where m.merged_into = c.id) as merged,
       (select count(*)::int from merge_conflicts k where k.workspace_id = c.workspace_id and c.id = any(k.customer_ids)) as conflicts
     from customers c

@@ -4,7 +4,7 @@ import type { Database } from '@rapport/db'
 import {
   displayNameFrom,
   identityKey,
-  lifetimeValue,
+  lifetimeValueOfGroups,
   normalizeIdentifier,
   openRecordCounts,
   winningObservation,
@@ -42,20 +42,19 @@ export class CustomersService {
       ? await loadProfile(this.db, workspaceId, requestedId)
       : undefined
     if (!row) throw notFound('customer')
+    const live = row.record_groups.filter((group) => !group.deleted)
     return {
       id: row.id,
       resolvedFrom: row.id === requestedId ? null : requestedId,
       displayName: row.display_name,
       firstSeenAt: row.first_seen_at,
       lastSeenAt: row.last_seen_at,
-      lifetimeValue: lifetimeValue(
-        row.money.map((r) => ({ ...r, amount: r.amount === null ? null : Number(r.amount) })),
-      ),
+      lifetimeValue: lifetimeValueOfGroups(row.record_groups),
       identities: row.identities,
       traits: row.traits,
       records: {
-        counts: row.counts,
-        open: openRecordCounts(row.statuses),
+        counts: countsByType(live),
+        open: openRecordCounts(live),
         recent: row.recent.map((r) => ({ ...r, amount: r.amount === null ? null : Number(r.amount) })),
       },
       sources: row.sources,
@@ -381,4 +380,11 @@ async function refreshProfile(trx: Db, workspaceId: string, customerId: string):
     })
     .where('id', '=', customerId)
     .execute()
+}
+
+/** Records per type, from counts per group. */
+function countsByType(groups: readonly { type: string; count: number }[]): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const { type, count } of groups) counts[type] = (counts[type] ?? 0) + count
+  return counts
 }

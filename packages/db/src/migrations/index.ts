@@ -4,7 +4,7 @@ import * as customerView from './2026-11-23-002-customer-view.js'
 import * as lighterInbox from './2026-12-06-003-lighter-inbox.js'
 import * as uncheckedReferences from './2026-12-07-004-unchecked-references.js'
 import * as inboxPending from './2026-12-07-005-inbox-pending.js'
-import * as eventSources from './2026-12-07-006-event-sources.js'
+import * as profileIndexes from './2026-12-07-006-profile-indexes.js'
 
 /**
  * Every migration, by its date-prefixed name. A landed migration is never edited: add a new file and
@@ -16,5 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-06-003-lighter-inbox': lighterInbox,
   '2026-12-07-004-unchecked-references': uncheckedReferences,
   '2026-12-07-005-inbox-pending': inboxPending,
-  '2026-12-07-006-event-sources': eventSources,
+  '2026-12-07-006-profile-indexes': profileIndexes,
 }
