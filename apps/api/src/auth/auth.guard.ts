@@ -65,7 +65,7 @@ export class AuthGuard implements CanActivate {
   private async fromToken(secret: string): Promise<Principal> {
     const hash = sha256(secret)
     const token = await this.credentials.tokens.get(hash, () => findLiveTokenByHash(this.db, hash))
-    // Read up to `credentialCacheMs` ago: it may have expired since.
+    // Read up to `lookupLifetimeMs` ago: it may have expired since.
     if (!token || (token.expires_at && token.expires_at.getTime() <= Date.now())) {
       throw unauthorized('the API token is unknown, revoked or expired')
     }
@@ -87,7 +87,7 @@ export class AuthGuard implements CanActivate {
   private async fromSession(request: RequestWithPrincipal, cookie: string): Promise<Principal> {
     const sessionId = sha256(cookie)
     const session = await this.credentials.sessions.get(sessionId, () => findLiveSession(this.db, sessionId))
-    // Read up to `credentialCacheMs` ago: it may have expired since.
+    // Read up to `lookupLifetimeMs` ago: it may have expired since.
     if (!session || session.expiresAt.getTime() <= Date.now()) {
       throw unauthorized('your session has ended; log in again')
     }

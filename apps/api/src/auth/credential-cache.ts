@@ -8,16 +8,14 @@ import type { SessionRow } from './sessions.repository.js'
  * the admin UI is then one statement, not two, which under ingestion load took the read's p99 from
  * about 83 to 50 ms on a 2-core machine. Logging out, switching workspace, a changed password, role
  * or deactivation, and a revoked token are forgotten here at once; made through another server
- * process, they apply within `credentialCacheMs`.
+ * process, they apply within `lookupLifetimeMs`.
  */
-export const credentialCacheMs = 5_000
-
 @Injectable()
 export class CredentialCache {
   /** By session id (the hash of the cookie). */
-  readonly sessions = new ExpiringCache<string, SessionRow | undefined>(credentialCacheMs)
+  readonly sessions = new ExpiringCache<string, SessionRow | undefined>()
   /** By the hash of the token's secret. */
-  readonly tokens = new ExpiringCache<string, LiveToken | undefined>(credentialCacheMs)
+  readonly tokens = new ExpiringCache<string, LiveToken | undefined>()
 
   /** A user's role, membership or password changed: their sessions are read again. */
   forgetUser(userId: string): void {

@@ -4,6 +4,9 @@
  * forgotten at once by whoever makes it, after its transaction commits; a change made through
  * another process applies within the lifetime.
  */
+/** How long a looked-up value is used: what a change made through another process waits at most. */
+export const lookupLifetimeMs = 5_000
+
 export class ExpiringCache<K, V> {
   private readonly entries = new Map<K, { at: number; value: V }>()
   // Bumped by every forget: a lookup that began before it may have read what the change replaced,
@@ -11,7 +14,7 @@ export class ExpiringCache<K, V> {
   private generation = 0
 
   constructor(
-    private readonly lifetimeMs: number,
+    private readonly lifetimeMs = lookupLifetimeMs,
     private readonly maxEntries = 10_000,
   ) {}
 

@@ -20,12 +20,10 @@ export interface IngestResult extends AppendResult {
   invalid: InvalidEnvelope[]
 }
 
-const settingsTtlMs = 5_000
-
 /** The one way in: validate envelopes, append them to the inbox, wake the processor. */
 @Injectable()
 export class IngestionService {
-  private readonly settings = new ExpiringCache<string, IngestionSettings>(settingsTtlMs)
+  private readonly settings = new ExpiringCache<string, IngestionSettings>()
   private readonly writer: InboxWriter
   private readonly forgetListeners: ((workspaceId: string) => void)[] = []
 

@@ -41,8 +41,6 @@ export interface SystemCaller {
   workspaceId: string
   userId: string | null
 }
-/** Write keys are looked up at most this often: at thousands of calls a second the lookup would be half the statements. */
-const writeKeyCacheMs = 5_000
 const checkTimeoutMs = 30_000
 
 /** The tables whose source_id no foreign key clears when the source is deleted. */
@@ -66,7 +64,8 @@ export class SourcesService {
     @Inject(ListenerHost) private readonly listeners: ListenerHost,
   ) {}
 
-  private readonly writeKeys = new ExpiringCache<string, SourceRow | undefined>(writeKeyCacheMs)
+  /** At thousands of tracking calls a second, looking each write key up would be half the statements. */
+  private readonly writeKeys = new ExpiringCache<string, SourceRow | undefined>()
 
   /** The source of a write key; changes made through this process apply at once, others within seconds. */
   byWriteKey(writeKey: string): Promise<SourceRow | undefined> {

@@ -98,18 +98,8 @@ export async function revokeToken(db: Db, workspaceId: string, tokenId: string):
     .execute()
 }
 
-export interface LiveToken {
-  id: string
-  workspace_id: string
-  name: string
-  scopes: string[]
-  created_by: string | null
-  last_used_at: Date | null
-  expires_at: Date | null
-}
-
 /** A token that is neither revoked nor expired, by the hash of its secret. */
-export async function findLiveTokenByHash(db: Db, tokenHash: string): Promise<LiveToken | undefined> {
+export async function findLiveTokenByHash(db: Db, tokenHash: string) {
   return db
     .selectFrom('api_tokens')
     .select(['id', 'workspace_id', 'name', 'scopes', 'created_by', 'last_used_at', 'expires_at'])
@@ -122,3 +112,5 @@ export async function findLiveTokenByHash(db: Db, tokenHash: string): Promise<Li
 export async function touchToken(db: Db, tokenId: string): Promise<void> {
   await db.updateTable('api_tokens').set({ last_used_at: new Date() }).where('id', '=', tokenId).execute()
 }
+
+export type LiveToken = NonNullable<Awaited<ReturnType<typeof findLiveTokenByHash>>>
