@@ -9,7 +9,12 @@ import { countRunOutcomes } from './run-outcomes.repository.js'
 import { ingestionSettings } from './workspace-settings.repository.js'
 
 export const maxAttempts = 3
-const lockBase = 7_214_100
+/**
+ * A partition's lock is two keys: the schema's, then the partition. Advisory locks belong to the whole
+ * database, and two installations (or two test files) in schemas of one database have inboxes of
+ * their own: with one key, a worker of one skipped the partitions the other's held.
+ */
+const partitionLockClass = sql`hashtext('rapport inbox ' || current_schema())`
 /** The class of the two-key advisory locks held per workspace while its batch applies. */
 const workspaceLockClass = 7214
 
@@ -139,7 +144,7 @@ export class InboxProcessor implements Processor {
     const locked = await sql<{ partition: number }>`select p as partition
       from generate_series(0, ${inboxPartitions - 1}) p
       where exists (select 1 from inbox_pending where partition = p)
-        and pg_try_advisory_xact_lock(${lockBase}::bigint + p)`.execute(trx)
+        and pg_try_advisory_xact_lock(${partitionLockClass}, p)`.execute(trx)
     if (!locked.rows.length) return []
     const partitions = locked.rows.map((row) => row.partition)
     // The oldest ids of those partitions, each read in key order (a sort of narrow ids, not of
