@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `pnpm test`: every package's tests through turbo (builds first), then one closing line that adds
-// up every package's vitest JSON report: "tests: N passed, N failed, N skipped".
+// up every package's vitest JSON report: "tests: N passed, N failed, N skipped", after a line for each
+// failed test (file, name, the message's first line), so that the end of a long log says what failed.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -20,14 +21,30 @@ const run = spawnSync('turbo', args, { cwd: root, stdio: 'inherit', shell: proce
 let passed = 0
 let failed = 0
 let skipped = 0
+const failures = []
 for (const report of reports.filter((r) => existsSync(r))) {
   const result = JSON.parse(readFileSync(report, 'utf8'))
   passed += result.numPassedTests
   failed += result.numFailedTests + filesThatDidNotLoad(result)
   skipped += result.numPendingTests + result.numTodoTests
+  failures.push(...failedTests(result))
 }
+if (failures.length > 0) console.log(`\nfailed:\n${failures.join('\n')}`)
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`)
 process.exit(run.status === 0 && failed === 0 ? 0 : 1)
+
+function failedTests(result) {
+  return result.testResults.flatMap((file) => {
+    const path = file.name.slice(root.length + 1)
+    const tests = file.assertionResults.filter((t) => t.status === 'failed')
+    if (tests.length === 0 && file.status === 'failed') return [`  ${path}: ${firstLine(file.message)}`]
+    return tests.map((t) => `  ${path} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`)
+  })
+}
+
+function firstLine(message = '') {
+  return message.split('\n', 1)[0].slice(0, 300)
+}
 
 // A test file that fails to load has no failed test in it; count it as one failure so it shows.
 function filesThatDidNotLoad(result) {
