@@ -7,7 +7,6 @@ import { Worker } from 'node:worker_threads'
 import pg from 'pg'
 import { createTestDatabase } from '../../../packages/db/dist/testing.js'
 import { startServer } from '../dist/index.js'
-import { batchesFor } from './calls.mjs'
 import { copyBaselineMs } from './copy-baseline.mjs'
 import { cpuLines, cpuSnapshot } from './cpu.mjs'
 import { databaseUrlOrSkip } from './database.mjs'
@@ -68,48 +67,41 @@ try {
       ).json()
     ).writeKey
   const keys = { web: await source('Website'), app: await source('Mobile app') }
-  const send = async (key, batch) => {
-    const response = await fetch(`${server.url}/v1/batch`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}`,
-      },
-      body: JSON.stringify({ batch, sentAt: new Date().toISOString() }),
-    })
-    if (response.status !== 200) throw new Error(`batch refused: ${response.status} ${await response.text()}`)
-    await response.arrayBuffer()
+  const thread = (file, workerData) => {
+    const worker = new Worker(new URL(file, import.meta.url), { workerData })
+    const failed = new Promise((_, reject) => worker.once('error', reject))
+    failed.catch(() => {})
+    // The thread's next message (ready, prepared, accepted, warmed, done, rows), or its failure.
+    const next = () => Promise.race([new Promise((resolve) => worker.once('message', resolve)), failed])
+    const ask = (message) => {
+      const answer = next()
+      worker.postMessage(message)
+      return answer
+    }
+    return { worker, next, ask }
   }
-
-  // Warm-up, through the same paths as the load: people already known (their profiles are read while
-  // the load runs), so that the measurement sees a server whose code is compiled and whose caches are
-  // filled, as after its first minutes in production, not its first seconds.
+  // The benchmark's two client threads live as long as the benchmark, warm-up included.
   const start = Date.UTC(2026, 0, 1)
-  const warm = batchesFor(warmupPeople, batchSize, keys, start, people)
-  let nextWarm = 0
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (nextWarm < warm.length) await send(...warm[nextWarm++])
-    }),
-  )
+  const load = thread('./load.mjs', { url: server.url, batchSize, keys, start, concurrency })
+  const reader = thread('./reader.mjs', { url: server.url, headers, readsPerSecond })
+  const [{ osThreadId: loadThread }, { osThreadId: readerThread }] = await Promise.all([
+    load.next(),
+    reader.next(),
+  ])
+
+  // Warm-up, through the same paths and the same client threads as the load: people already known
+  // (their profiles are read while the load runs), so that the measurement sees a server whose code
+  // is compiled and whose caches are filled, as after its first minutes in production, not its first
+  // seconds.
+  await load.ask({ type: 'prepare', people: warmupPeople, first: people })
+  await load.ask({ type: 'go' })
   await server.processor.settled()
   const known = (
     await (await fetch(`${server.url}/api/v1/customers?limit=200`, { headers })).json()
   ).items.map((c) => c.id)
-  for (const id of [...known, ...known])
-    await (await fetch(`${server.url}/api/v1/customers/${id}`, { headers })).arrayBuffer()
+  await reader.ask({ type: 'warm', profiles: known })
 
   const total = people * 10
-  const thread = (file, workerData) => {
-    const worker = new Worker(new URL(file, import.meta.url), { workerData })
-    // The next message from the thread (ready, accepted, done), or its failure.
-    const next = () =>
-      new Promise((resolve, reject) => {
-        worker.once('message', resolve)
-        worker.once('error', reject)
-      })
-    return { worker, next }
-  }
   const rate = (ms) => Math.round(total / (ms / 1000))
   const line = (label, value, ratio) =>
     console.log(`${label.padEnd(38)} ${String(value).padStart(10)}${ratio ? `   ${ratio}` : ''}`)
@@ -117,12 +109,7 @@ try {
   /** One measured round: new people (numbered after the warm-up's and earlier rounds'), then COPY. */
   async function round(index) {
     const first = index === 0 ? 0 : people + warmupPeople + (index - 1) * people
-    const load = thread('./load.mjs', { url: server.url, people, batchSize, keys, start, concurrency, first })
-    const reader = thread('./reader.mjs', { url: server.url, profiles: known, headers, readsPerSecond })
-    const [{ osThreadId: loadThread }, { osThreadId: readerThread }] = await Promise.all([
-      load.next(),
-      reader.next(),
-    ])
+    await load.ask({ type: 'prepare', people, first })
     const observer = new pg.Client({ connectionString: url })
     await observer.connect()
     const threads = {
@@ -136,9 +123,8 @@ try {
     const loop = monitorEventLoopDelay({ resolution: 5 })
     loop.enable()
     const t0 = performance.now()
-    reader.worker.postMessage('go')
-    load.worker.postMessage('go')
-    const { acceptedMs: accepted } = await load.next()
+    const reading = reader.ask({ type: 'go' })
+    const { acceptedMs: accepted } = await load.ask({ type: 'go' })
     const cpu1 = await cpuSnapshot(observer, threads)
     await server.processor.settled()
     const processed = performance.now() - t0
@@ -146,11 +132,9 @@ try {
     const cpu2 = await cpuSnapshot(observer, threads)
     await observer.end()
     // Reads went on while the backlog was processed, until now.
-    reader.worker.postMessage('stop')
-    const { latencies } = await reader.next()
-    load.worker.postMessage('rows')
-    const { rows } = await load.next()
-    await Promise.all([load.worker.terminate(), reader.worker.terminate()])
+    reader.worker.postMessage({ type: 'stop' })
+    const { latencies } = await reading
+    const { rows } = await load.ask({ type: 'rows' })
 
     // Baseline: the same rows by COPY into a scratch table, same database (median of three).
     const copyRate = rate(await copyBaselineMs(url, rows))
@@ -208,6 +192,7 @@ try {
 
   const results = []
   for (let index = 0; index < rounds; index++) results.push(await round(index))
+  await Promise.all([load.worker.terminate(), reader.worker.terminate()])
   if (rounds > 1) {
     const median = (key) => {
       const sorted = results.map((r) => r[key]).sort((a, b) => a - b)
