@@ -35,7 +35,7 @@ import { ListenerHost } from './sources/listener-host.js'
 import { SourcesService } from './sources/sources.service.js'
 import { SyncRunner } from './sources/sync-runner.js'
 import { SyncScheduler } from './sources/sync-scheduler.js'
-import { setThreadPriority, threadPriority } from './threads/os-thread.js'
+import { setThreadPriority } from './threads/os-thread.js'
 import { httpSource } from './tracking/http-source.js'
 import { ThreadedTrackingIntake } from './tracking/threaded-intake.js'
 
@@ -111,7 +111,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const trackingThread =
       options.database || !config.databaseUrl
         ? undefined
-        : ThreadedTrackingIntake.create(config.databaseUrl, logger, config.logLevel, threadPriority(), () =>
+        : ThreadedTrackingIntake.create(config.databaseUrl, logger, config.logLevel, config.intakeNice, () =>
             processor.wake(),
           )
 

@@ -23,6 +23,7 @@ test('a bad value stops the start with a message naming the variable', () => {
     [{ RAPPORT_PUBLIC_URL: 'cx.example.com' }, 'RAPPORT_PUBLIC_URL'],
     [{ RAPPORT_API_NICE: '-21' }, 'RAPPORT_API_NICE'],
     [{ RAPPORT_PROCESSOR_NICE: '-1' }, 'RAPPORT_PROCESSOR_NICE'],
+    [{ RAPPORT_INTAKE_NICE: '20' }, 'RAPPORT_INTAKE_NICE'],
   ]
   for (const [env, name] of cases) {
     expect(() => loadConfig(env)).toThrow(ConfigError)
@@ -36,6 +37,6 @@ test('an https public URL turns on secure cookies; empty values mean unset', () 
 })
 
 test('thread priorities: the processor yields by default, the main thread keeps what it started with', () => {
-  expect(loadConfig({})).toMatchObject({ processorNice: 10, apiNice: undefined })
+  expect(loadConfig({})).toMatchObject({ processorNice: 10, intakeNice: 4, apiNice: undefined })
   expect(loadConfig({ RAPPORT_API_NICE: '-10' }).apiNice).toBe(-10)
 })

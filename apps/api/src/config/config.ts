@@ -34,6 +34,7 @@ const envSchema = z.object({
   RAPPORT_INBOX_RETENTION_DAYS: optional(z.coerce.number().int().min(1).max(3650)).default(7),
   RAPPORT_SYNC_STALL_SECONDS: optional(z.coerce.number().int().min(1).max(86_400)).default(300),
   RAPPORT_PROCESSOR_NICE: optional(z.coerce.number().int().min(0).max(19)).default(10),
+  RAPPORT_INTAKE_NICE: optional(z.coerce.number().int().min(0).max(19)).default(4),
   RAPPORT_API_NICE: optional(z.coerce.number().int().min(-20).max(19)),
 })
 
@@ -75,6 +76,7 @@ export interface Config {
    * tracking API and the UI when they need it, and takes it all when they do not.
    */
   processorNice: number
+  intakeNice: number
   /** The main thread's priority (nice, -20 to 19), which answers the UI and the read API; unset, as started. */
   apiNice: number | undefined
 }
@@ -112,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     syncStallSeconds: e.RAPPORT_SYNC_STALL_SECONDS,
     inboxRetentionDays: e.RAPPORT_INBOX_RETENTION_DAYS,
     processorNice: e.RAPPORT_PROCESSOR_NICE,
+    intakeNice: e.RAPPORT_INTAKE_NICE,
     apiNice: e.RAPPORT_API_NICE,
   }
 }

@@ -14,8 +14,9 @@ import { receiveTracking, type TrackingRequest } from './tracking-intake.js'
 const { url, logLevel, nice } = workerData as { url: string; logLevel: string; nice: number }
 const handle = await connect({ url, poolSize: 3, applicationName: 'rapport-intake' })
 const logger = createLogger(logLevel).child({ thread: 'tracking-intake' })
-// A thread starts at its creator's priority: started again after a crash, the intake would get the
-// main thread's raised one (RAPPORT_API_NICE), and with it the CPU that priority is for.
+// A little below the main thread (RAPPORT_INTAKE_NICE): a profile read waiting for a core gets it
+// before the next batch is parsed. Set here, not inherited: a thread starts at its creator's
+// priority, and started again after a crash it would get the main thread's raised one.
 setThreadPriority(nice, logger)
 // The processor is woken by the main thread when it passes on an answer that accepted something.
 const ingestion = new IngestionService(handle.db, { wake: () => undefined })

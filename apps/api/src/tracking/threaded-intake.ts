@@ -22,7 +22,7 @@ export class ThreadedTrackingIntake implements TrackingIntake {
       : undefined
   }
 
-  /** `nice`: the thread's priority, the process's ordinary one (the main thread may get a higher one). */
+  /** `nice`: the thread's priority (RAPPORT_INTAKE_NICE), below the main thread's. */
   private constructor(
     file: string,
     url: string,
