@@ -66,3 +66,29 @@ describe('records that name no customer', () => {
     expect(await customers()).toBe(before)
   })
 })
+
+test('a paid invoice of 0 names its currency in lifetime value; an invoice without an amount does not', async () => {
+  const source = await httpSource(context.owner, 'Billing, free plan')
+  const workspaceId = (await context.owner.get('/api/v1/me')).body.workspace.id
+  const identifiers = [{ type: 'email', value: 'free@example.com' }]
+  const record = (messageId: string, object: Record<string, unknown>) => ({
+    type: 'record',
+    messageId,
+    identifiers,
+    occurredAt: new Date().toISOString(),
+    action: 'upsert',
+    object: { type: 'invoice', status: 'paid', ...object },
+  })
+  await context.server.app
+    .get(IngestionService)
+    .ingest(workspaceId, source.id, [
+      record('free-1', { externalId: 'FREE-1', amount: 0, currency: 'EUR' }),
+      record('free-2', { externalId: 'FREE-2', currency: 'USD' }),
+    ])
+  await context.server.processor.settled()
+  const customer = (await context.owner.get('/api/v1/customers/lookup?type=email&value=free@example.com'))
+    .body
+  const profile = (await context.owner.get(`/api/v1/customers/${customer.id}`)).body
+  expect(profile.lifetimeValue).toEqual({ EUR: 0 })
+  expect(profile.records.counts).toEqual({ invoice: 2 })
+})

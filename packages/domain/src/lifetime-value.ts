@@ -71,13 +71,16 @@ export function lifetimeValue(records: ValueRecord[]): Record<string, number> {
 export interface ValueGroup extends Omit<ValueRecord, 'amount'> {
   positiveCents: number
   negativeCents: number
+  /** How many of its records have an amount (a finite number): a paid invoice of 0 still counts. */
+  amounts: number
 }
 
 /**
  * `lifetimeValue` of records summed in groups. A record's contribution is its group's rule applied
  * to its amount, and the rule scales with the amount's size for either sign (an invoice keeps its
  * sign, a refund always lowers), so a group contributes what the rule makes of one unit of each sign,
- * times the group's sum of that sign.
+ * times the group's sum of that sign. A group whose amounts are all zero (or round to no cent) still
+ * names its currency, as its records do one by one.
  */
 export function lifetimeValueOfGroups(groups: ValueGroup[]): Record<string, number> {
   const cents = new Map<string, number>()
@@ -86,7 +89,8 @@ export function lifetimeValueOfGroups(groups: ValueGroup[]): Record<string, numb
       [1, group.positiveCents],
       [-1, group.negativeCents],
     ] as const) {
-      const contribution = size ? lifetimeValueContribution({ ...group, amount: unit }) : undefined
+      const counts = size > 0 || (unit === 1 && group.amounts > 0)
+      const contribution = counts ? lifetimeValueContribution({ ...group, amount: unit }) : undefined
       if (!contribution) continue
       const { currency, amount } = contribution
       cents.set(currency, (cents.get(currency) ?? 0) + amount * size)

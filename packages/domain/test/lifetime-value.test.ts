@@ -84,11 +84,16 @@ describe('lifetime value', () => {
   })
 
   test('summed in groups (as the database sends them), the total is the same as record by record', () => {
-    // Amounts in whole cents, as invoices carry them: rounding each to the cent is then exact.
+    // Amounts in whole cents, as invoices carry them: rounding each to the cent is then exact. Zero
+    // and no amount at all, often.
     const record = fc.record({
       type: fc.constantFrom('invoice', 'refund', 'order'),
       status: fc.constantFrom('paid', 'Paid', 'open', 'succeeded', 'failed', null),
-      amount: fc.integer({ min: -10_000_000, max: 10_000_000 }).map((cents) => cents / 100),
+      amount: fc.oneof(
+        fc.constant(0),
+        fc.constant(null),
+        fc.integer({ min: -10_000_000, max: 10_000_000 }).map((cents) => cents / 100),
+      ),
       currency: fc.constantFrom('EUR', 'eur', 'USD', null),
       deleted: fc.boolean(),
     })
@@ -96,11 +101,19 @@ describe('lifetime value', () => {
       const groups = new Map<string, ValueGroup>()
       for (const r of records) {
         const key = JSON.stringify([r.type, r.status, r.currency, r.deleted])
-        const group = groups.get(key) ?? { ...r, amount: undefined, positiveCents: 0, negativeCents: 0 }
-        const cents = Math.round(Math.abs(r.amount as number) * 100)
-        if ((r.amount as number) > 0) group.positiveCents += cents
-        else group.negativeCents += cents
+        const group = groups.get(key) ?? {
+          ...r,
+          amount: undefined,
+          positiveCents: 0,
+          negativeCents: 0,
+          amounts: 0,
+        }
         groups.set(key, group)
+        if (typeof r.amount !== 'number') continue
+        group.amounts += 1
+        const cents = Math.round(Math.abs(r.amount) * 100)
+        if (r.amount > 0) group.positiveCents += cents
+        else group.negativeCents += cents
       }
       return [...groups.values()]
     }
@@ -111,10 +124,39 @@ describe('lifetime value', () => {
     )
     expect(
       lifetimeValueOfGroups([
-        { type: 'invoice', status: 'paid', currency: 'EUR', positiveCents: 10_050, negativeCents: 50 },
-        { type: 'refund', status: 'succeeded', currency: 'EUR', positiveCents: 1_000, negativeCents: 500 },
-        { type: 'refund', status: 'failed', currency: 'EUR', positiveCents: 9_999, negativeCents: 0 },
+        {
+          type: 'invoice',
+          status: 'paid',
+          currency: 'EUR',
+          positiveCents: 10_050,
+          negativeCents: 50,
+          amounts: 3,
+        },
+        {
+          type: 'refund',
+          status: 'succeeded',
+          currency: 'EUR',
+          positiveCents: 1_000,
+          negativeCents: 500,
+          amounts: 2,
+        },
+        {
+          type: 'refund',
+          status: 'failed',
+          currency: 'EUR',
+          positiveCents: 9_999,
+          negativeCents: 0,
+          amounts: 1,
+        },
       ]),
     ).toEqual({ EUR: 85 })
+    // A paid invoice of 0 (found by this property: a customer's only invoice, fully discounted).
+    const free = { type: 'invoice', status: 'paid', currency: 'EUR', deleted: false }
+    expect(lifetimeValue([{ ...free, amount: 0 }])).toEqual({ EUR: 0 })
+    expect(lifetimeValueOfGroups([{ ...free, positiveCents: 0, negativeCents: 0, amounts: 1 }])).toEqual({
+      EUR: 0,
+    })
+    // Invoices without an amount name no currency, one by one or in a group.
+    expect(lifetimeValueOfGroups([{ ...free, positiveCents: 0, negativeCents: 0, amounts: 0 }])).toEqual({})
   })
 })

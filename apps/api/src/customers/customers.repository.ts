@@ -286,8 +286,9 @@ export async function loadProfile(db: Db, workspaceId: string, id: string): Prom
           order by r.occurred_at desc, r.id desc), '[]')
         from (select * from records where workspace_id = c.workspace_id and customer_id = c.id order by occurred_at desc, id desc limit 10) r) as recent,
       (select coalesce(json_agg(json_build_object('type', g.type, 'status', g.status, 'currency', g.currency, 'deleted', g.deleted,
-          'count', g.n, 'positiveCents', g.positive_cents, 'negativeCents', g.negative_cents)), '[]')
+          'count', g.n, 'amounts', g.amounts, 'positiveCents', g.positive_cents, 'negativeCents', g.negative_cents)), '[]')
         from (select r.type, r.status, r.currency, r.deleted_at is not null as deleted, count(*)::int as n,
+                count(*) filter (where r.amount not in ('NaN', 'Infinity', '-Infinity'))::int as amounts,
                 coalesce(sum(round(r.amount * 100)) filter (where r.amount > 0 and r.amount not in ('NaN', 'Infinity')), 0) as positive_cents,
                 coalesce(sum(round(-r.amount * 100)) filter (where r.amount < 0 and r.amount <> '-Infinity'), 0) as negative_cents
               from records r where r.workspace_id = c.workspace_id and r.customer_id = c.id
