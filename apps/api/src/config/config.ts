@@ -76,6 +76,7 @@ export interface Config {
    * tracking API and the UI when they need it, and takes it all when they do not.
    */
   processorNice: number
+  /** The tracking intake thread's priority (nice, 0-19), a little below the main thread's. */
   intakeNice: number
   /** The main thread's priority (nice, -20 to 19), which answers the UI and the read API; unset, as started. */
   apiNice: number | undefined
