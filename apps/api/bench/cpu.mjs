@@ -20,9 +20,9 @@ const schedNs = (path) => {
 }
 
 /**
- * CPU and run-queue nanoseconds by component. `threads` names known thread ids of this process; the others are
- * V8's and libuv's helpers (garbage collection, compilation, the thread pool). PostgreSQL backends
- * are told apart by application_name (the server's pools set it).
+ * CPU and run-queue nanoseconds by component. `threads` names known thread ids of this process; the
+ * others are V8's and libuv's helpers (garbage collection, compilation, the thread pool). PostgreSQL
+ * backends are told apart by application_name (the server's pools set it).
  */
 export async function cpuSnapshot(pgClient, threads) {
   const totals = new Map()
@@ -62,13 +62,13 @@ export function cpuLines(before, after, seconds) {
     return [label, (run - was.run) / 1e9, (wait - was.wait) / 1e9]
   })
   const total = used.reduce((sum, [, s]) => sum + s, 0)
-  const seconds2 = (s) => `${s.toFixed(2).padStart(6)} s`
+  const inSeconds = (s) => `${s.toFixed(2).padStart(6)} s`
   return [
     `  ${''.padEnd(52)} ${'ran'.padStart(8)} ${'waited'.padStart(8)}`,
     ...used
       .filter(([, s]) => s > 0.005)
       .sort((a, b) => b[1] - a[1])
-      .map(([label, s, w]) => `  ${label.padEnd(52)} ${seconds2(s)} ${seconds2(w)}`),
-    `  ${'all of the above'.padEnd(52)} ${seconds2(total)} of ${(cores * seconds).toFixed(2)} s that ${cores} cores have`,
+      .map(([label, s, w]) => `  ${label.padEnd(52)} ${inSeconds(s)} ${inSeconds(w)}`),
+    `  ${'all of the above'.padEnd(52)} ${inSeconds(total)} of ${(cores * seconds).toFixed(2)} s that ${cores} cores have`,
   ]
 }

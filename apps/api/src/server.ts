@@ -35,7 +35,7 @@ import { ListenerHost } from './sources/listener-host.js'
 import { SourcesService } from './sources/sources.service.js'
 import { SyncRunner } from './sources/sync-runner.js'
 import { SyncScheduler } from './sources/sync-scheduler.js'
-import { setThreadPriority } from './threads/os-thread.js'
+import { setThreadPriority, yieldingPriority } from './threads/os-thread.js'
 import { httpSource } from './tracking/http-source.js'
 import { ThreadedTrackingIntake } from './tracking/threaded-intake.js'
 
@@ -103,7 +103,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       config.worker && !options.database && canUseProcessorThread(config.databaseUrl)
         ? new ThreadedProcessor(config.databaseUrl as string, logger, {
             logLevel: config.logLevel,
-            nice: config.processorNice,
+            nice: yieldingPriority(config.processorNice),
           })
         : new InboxProcessor(database.db, logger)
 
@@ -111,8 +111,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const trackingThread =
       options.database || !config.databaseUrl
         ? undefined
-        : ThreadedTrackingIntake.create(config.databaseUrl, logger, config.logLevel, config.intakeNice, () =>
-            processor.wake(),
+        : ThreadedTrackingIntake.create(
+            config.databaseUrl,
+            logger,
+            config.logLevel,
+            yieldingPriority(config.intakeNice),
+            () => processor.wake(),
           )
 
     const adapter = new FastifyAdapter({ loggerInstance: logger, trustProxy: config.trustProxy, bodyLimit })

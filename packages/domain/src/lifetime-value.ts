@@ -89,8 +89,8 @@ export function lifetimeValueOfGroups(groups: ValueGroup[]): Record<string, numb
       [1, group.positiveCents],
       [-1, group.negativeCents],
     ] as const) {
-      const counts = size > 0 || (unit === 1 && group.amounts > 0)
-      const contribution = counts ? lifetimeValueContribution({ ...group, amount: unit }) : undefined
+      const applies = size > 0 || (unit === 1 && group.amounts > 0)
+      const contribution = applies ? lifetimeValueContribution({ ...group, amount: unit }) : undefined
       if (!contribution) continue
       const { currency, amount } = contribution
       cents.set(currency, (cents.get(currency) ?? 0) + amount * size)

@@ -1,12 +1,12 @@
+/** How long a looked-up value is used: what a change made through another process waits at most. */
+export const lookupLifetimeMs = 5_000
+
 /**
  * Values looked up at most once per lifetime, for lookups that nearly every request of a kind makes
  * (a session, a write key, a workspace's identity settings). A change made through this process is
  * forgotten at once by whoever makes it, after its transaction commits; a change made through
  * another process applies within the lifetime.
  */
-/** How long a looked-up value is used: what a change made through another process waits at most. */
-export const lookupLifetimeMs = 5_000
-
 export class ExpiringCache<K, V> {
   private readonly entries = new Map<K, { at: number; value: V }>()
   // Bumped by every forget: a lookup that began before it may have read what the change replaced,

@@ -11,13 +11,17 @@ export function osThreadId(): number | undefined {
   }
 }
 
-/** The calling thread's priority (nice), 0 where it cannot be read. */
-export function threadPriority(): number {
+/**
+ * The priority for a thread that should yield: `nice`, or the calling thread's own where that is
+ * lower already (a server started with `nice -n 10` runs its threads at 10 rather than ask for a
+ * raise it may not have). Called by the thread that starts the others, before it raises itself.
+ */
+export function yieldingPriority(nice: number): number {
   const thread = osThreadId()
   try {
-    return thread === undefined ? 0 : getPriority(thread)
+    return Math.max(nice, thread === undefined ? nice : getPriority(thread))
   } catch {
-    return 0
+    return nice
   }
 }
 
