@@ -2,6 +2,7 @@ import { Writable } from 'node:stream'
 import type { DatabaseHandle } from '@rapport/db'
 import { createTestDatabase } from '@rapport/db/testing'
 import type { Plugin } from '@rapport/plugin-sdk'
+import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll } from 'vitest'
 import { type RunningServer, startServer } from '../src/index.js'
 import type { Processor } from '../src/ingestion/processor.js'
@@ -169,4 +170,28 @@ export async function track(url: string, writeKey: string, path: string, body: u
   })
   const text = await response.text()
   return { status: response.status, body: text ? JSON.parse(text) : undefined }
+}
+
+/** A promise that another part of a test resolves: `done` resolves `happened`. */
+export function signal(): { happened: Promise<void>; done: () => void } {
+  let done = () => {}
+  const happened = new Promise<void>((resolve) => {
+    done = resolve
+  })
+  return { happened, done }
+}
+
+/**
+ * Resolves once a statement starting with `statement` waits for a lock (PostgreSQL says so);
+ * fails after `timeoutMs` if none does.
+ */
+export async function lockWaitOf(db: Kysely<any>, statement: string, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (Date.now() < until) {
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+      where wait_event_type = 'Lock' and starts_with(query, ${statement})`.execute(db)
+    if (rows[0]!.n >= 1) return
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  throw new Error(`no statement starting with ${statement} waited for a lock within ${timeoutMs} ms`)
 }

@@ -1,13 +1,15 @@
+import { testDatabaseUrl } from '@rapport/db/testing'
 import { sql } from 'kysely'
 import pino from 'pino'
 import { expect, test } from 'vitest'
 import { pruneInbox } from '../src/ingestion/inbox.repository.js'
 import { InboxProcessor } from '../src/ingestion/processor.js'
-import { httpSource, track, useTestServer } from './harness.js'
+import { httpSource, lockWaitOf, signal, track, useTestServer } from './harness.js'
 
 // No background processing: what is sent stays pending until a test drains the inbox itself.
 const context = useTestServer({ RAPPORT_WORKER: 'false' })
-const drain = () => new InboxProcessor(context.server.database.db, pino({ level: 'silent' })).drain()
+const drain = (batchSize?: number) =>
+  new InboxProcessor(context.server.database.db, pino({ level: 'silent' }), batchSize).drain()
 
 const identify = (n: string) => ({
   type: 'identify',
@@ -103,3 +105,77 @@ test('a dead letter whose envelope left the inbox cannot be retried, and is kept
   expect(kept.map((d: { id: string }) => d.id)).toContain(letter.id)
   expect(await pendingCount()).toBe(0)
 })
+
+test("small batches over a backlog in many partitions apply each person's calls in the order they arrived", async () => {
+  const db = context.server.database.db
+  const { writeKey } = await httpSource(context.owner, 'Skewed site')
+  // One busy person (one partition) with most of the backlog, and a call each from twenty others.
+  const busy = Array.from({ length: 40 }, (_, i) => ({
+    type: 'track',
+    userId: 'skew-busy',
+    event: `Step ${i}`,
+    messageId: `skew-busy-${i}`,
+  }))
+  const others = Array.from({ length: 20 }, (_, i) => identify(`skew-${i}`))
+  const calls = [...busy.slice(0, 20), ...others, ...busy.slice(20)]
+  expect((await track(context.server.url, writeKey, 'batch', { batch: calls })).status).toBe(200)
+  const partitions = await db.selectFrom('inbox_pending').select('partition').distinct().execute()
+  expect(partitions.length).toBeGreaterThan(4)
+
+  // Batches of 8: each partition offers two of them (twice its share), the oldest 8 are taken.
+  expect(await drain(8)).toBe(calls.length)
+  const steps = await db
+    .selectFrom('events')
+    .select('name')
+    .where('message_id', 'like', 'skew-busy-%')
+    .orderBy('id')
+    .execute()
+  expect(steps.map((s) => s.name)).toEqual(busy.map((call) => call.event))
+  expect(await pendingCount()).toBe(0)
+})
+
+// A batch takes envelopes by deleting their pending rows. An envelope another transaction holds (a
+// worker retrying one at a time) is waited for: taken there, it is skipped; given back, it is applied.
+test.skipIf(!testDatabaseUrl())(
+  'a batch waits for an envelope another transaction holds, and applies it when it is given back',
+  async () => {
+    const db = context.server.database.db
+    const { writeKey } = await httpSource(context.owner, 'Held site')
+    const calls = ['held-1', 'held-2', 'held-3'].map(identify)
+    expect((await track(context.server.url, writeKey, 'batch', { batch: calls })).status).toBe(200)
+    const held = await db
+      .selectFrom('inbox')
+      .select(['id', 'partition'])
+      .where('message_id', '=', 'pending-held-2')
+      .executeTakeFirstOrThrow()
+
+    const givenBack = signal()
+    const taken = signal()
+    const holder = db
+      .transaction()
+      .execute(async (trx) => {
+        await trx
+          .deleteFrom('inbox_pending')
+          .where('partition', '=', held.partition)
+          .where('id', '=', held.id)
+          .execute()
+        taken.done()
+        await givenBack.happened
+        throw new Error('given back')
+      })
+      .catch(() => undefined)
+    await taken.happened
+
+    const draining = drain()
+    // The claim waits for the held envelope (PostgreSQL says so); only then is it given back.
+    const waited = lockWaitOf(db, 'with oldest as')
+    await waited.finally(givenBack.done)
+    await holder
+    const drained = await draining
+    expect(drained).toBe(3)
+    expect(await pendingCount()).toBe(0)
+    expect(
+      (await context.owner.get('/api/v1/customers/lookup?type=userId&value=pending-held-2')).status,
+    ).toBe(200)
+  },
+)

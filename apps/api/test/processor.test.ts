@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { testDatabaseUrl } from '@rapport/db/testing'
 import { defaultIdentitySettings } from '@rapport/domain'
-import { sql } from 'kysely'
 import pino from 'pino'
 import { expect, test } from 'vitest'
 import { appendToInbox, inboxPartitions, partitionOf } from '../src/ingestion/inbox.repository.js'
 import { InboxProcessor } from '../src/ingestion/processor.js'
-import { httpSource, track, useTestServer } from './harness.js'
+import { httpSource, lockWaitOf, signal, track, useTestServer } from './harness.js'
 
 const context = useTestServer()
 
@@ -127,14 +126,8 @@ test.skipIf(!testDatabaseUrl())(
       .executeTakeFirstOrThrow()
 
     // A batch that has locked the source (as the processor does) and written with it, not committed.
-    let commit = () => {}
-    const held = new Promise<void>((resolve) => {
-      commit = resolve
-    })
-    let locked = () => {}
-    const lockTaken = new Promise<void>((resolve) => {
-      locked = resolve
-    })
+    const held = signal()
+    const lockTaken = signal()
     const batch = db.transaction().execute(async (trx) => {
       await trx.selectFrom('sources').select('id').where('id', '=', sourceId).forKeyShare().execute()
       await trx
@@ -151,19 +144,14 @@ test.skipIf(!testDatabaseUrl())(
           properties: '{}',
         })
         .execute()
-      locked()
-      await held
+      lockTaken.done()
+      await held.happened
     })
-    await lockTaken
+    await lockTaken.happened
     const deletion = context.owner.delete(`/api/v1/sources/${sourceId}`)
     // The deletion waits on the batch's lock (PostgreSQL says so), and only then is the batch let go.
-    for (;;) {
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-        where wait_event_type = 'Lock' and query like 'delete from "sources"%'`.execute(db)
-      if (rows[0]!.n >= 1) break
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
-    commit()
+    await lockWaitOf(db, 'delete from "sources"')
+    held.done()
     await batch
     expect((await deletion).status).toBe(204)
 

@@ -147,14 +147,20 @@ export class InboxProcessor implements Processor {
         and pg_try_advisory_xact_lock(${partitionLockClass}, p)`.execute(trx)
     if (!locked.rows.length) return []
     const partitions = locked.rows.map((row) => row.partition)
-    // The oldest ids of those partitions, each read in key order (a sort of narrow ids, not of
-    // envelopes) and locked, skipping any a worker without the partition's lock holds (one retrying
-    // envelope by envelope); then taken, and the rows themselves read.
+    // The oldest ids of those partitions, read from each partition's own prefix in key order (a sort
+    // of narrow ids, not of envelopes); then taken by deleting their pending rows, and the rows
+    // themselves read. Any prefix of each partition keeps per-customer order; each partition offers
+    // twice its even share, so that the claim reads about two batches' worth of ids however long the
+    // backlog (all of a 50,000 backlog's, before) and a partition with more than its share still
+    // fills its part of the batch. Deleting is what takes a row: where another transaction (one
+    // retrying envelope by envelope) holds it, the claim waits for it and then skips it if it is
+    // gone. (Locking every offered row first, `for update skip locked`, wrote a lock on each and
+    // was two thirds of a claim's time.)
+    const offered = Math.min(this.batchSize, Math.ceil((2 * this.batchSize) / partitions.length))
     const rows = await sql<ClaimedRow>`with oldest as (
         select x.partition, x.id from unnest(${sql.val(partitions)}::smallint[]) as p(n)
         cross join lateral (
-          select partition, id from inbox_pending where partition = p.n order by id limit ${this.batchSize}
-          for update skip locked
+          select partition, id from inbox_pending where partition = p.n order by id limit ${offered}
         ) x
         order by x.id limit ${this.batchSize}
       ), taken as (
