@@ -106,4 +106,6 @@ test('every column of every row lands in its own row, with its type and its null
 test('an id that would need quoting in an array literal is refused, never sent', () => {
   expect(() => anyOf(['1', '2}, {3'], 'bigint')).toThrow(/not a plain array element/)
   expect(() => anyOf(['null'], 'uuid')).toThrow(/not a plain array element/)
+  // An INSERT's ids travel as one comma-separated text: a comma would split a value in two.
+  expect(() => bulkInsert('bulk_check', { n: 'int' }, [{ n: '1,2' }])).toThrow(/not a plain array element/)
 })

@@ -31,7 +31,7 @@ export function bulkInsert<Row extends object>(
   const names = Object.keys(columns)
   const own = names.filter((name) => !(name in shared))
   const arrays = own.map((name) =>
-    arrayOf(
+    insertedArrayOf(
       rows.map((row) => (row as Record<string, unknown>)[name]),
       columns[name]!,
     ),
@@ -67,6 +67,18 @@ export function arrayOf(values: readonly unknown[], type: ColumnType): RawBuilde
     type === 'text[]' ? values.map((list) => (list == null ? null : arrayLiteral(list as unknown[]))) : values
   const element = type === 'numeric' ? 'numeric' : 'text'
   return sql`array(select json_array_elements_text(${JSON.stringify(texts)}::json))::${sql.raw(element)}[]`
+}
+
+/**
+ * A column's values for an INSERT's unnest, which reads them once. Ids, numbers and times travel as
+ * one comma-separated text that PostgreSQL splits (`string_to_array`): PostgreSQL 15's array input
+ * parsed a literal of 5,000 random uuids in 7.6 ms, the split in 2.9 ms, and a batch's events went
+ * in 8% faster (integers cost the same either way). Only here: in a condition (`anyOf`) the planner
+ * must see the array itself; given a function of it, the processor ran three times slower.
+ */
+function insertedArrayOf(values: readonly unknown[], type: ColumnType): RawBuilder<unknown[]> {
+  if (!plain.has(type)) return arrayOf(values, type)
+  return sql`string_to_array(${values.map(plainElement).join(',')}, ',', 'NULL')::${sql.raw(type)}[]`
 }
 
 /** An id, number or time as an unquoted array element; text that would need quoting is a bug. */
