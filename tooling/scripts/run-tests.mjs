@@ -36,7 +36,12 @@ function failedTests(result) {
   return result.testResults.flatMap((file) => {
     const path = file.name.slice(root.length + 1)
     const tests = file.assertionResults.filter((t) => t.status === 'failed')
-    if (tests.length === 0 && file.status === 'failed') return [`  ${path}: ${firstLine(file.message)}`]
+    if (tests.length === 0 && file.status === 'failed') {
+      // Vitest's JSON report keeps no message for a failed hook (beforeAll): its output above does.
+      return [
+        `  ${path}: ${firstLine(file.message) || 'failed before its tests ran (a hook such as beforeAll); see its output above'}`,
+      ]
+    }
     return tests.map((t) => `  ${path} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`)
   })
 }
