@@ -82,7 +82,10 @@ try {
   }
   // The benchmark's two client threads live as long as the benchmark, warm-up included.
   const start = Date.UTC(2026, 0, 1)
-  const load = thread('./load.mjs', { url: server.url, batchSize, keys, start, concurrency })
+  // Segment libraries send to the tracking port, answered by the intake thread; BENCH_TRACKING=main
+  // sends to /v1 on the main port instead, through the main thread, for comparison.
+  const trackingUrl = process.env.BENCH_TRACKING === 'main' ? server.url : (server.trackingUrl ?? server.url)
+  const load = thread('./load.mjs', { url: trackingUrl, batchSize, keys, start, concurrency })
   const reader = thread('./reader.mjs', { url: server.url, headers, readsPerSecond })
   const [{ osThreadId: loadThread }, { osThreadId: readerThread }] = await Promise.all([
     load.next(),
@@ -164,7 +167,9 @@ try {
       `\ningestion benchmark${rounds > 1 ? `, round ${index + 1} of ${rounds}` : ''}: ${total} calls from ${people} people over 2 sources, batches of ${batchSize}, ${concurrency} concurrent senders, ${readsPerSecond} profile reads/s`,
     )
     console.log(`database: ${database.location}; ${customers} profiles, ${merges} merges`)
-    console.log(`main thread priority (RAPPORT_API_NICE): ${process.env.RAPPORT_API_NICE ?? 'as started'}\n`)
+    console.log(
+      `tracking calls sent to: ${trackingUrl === server.url ? 'the main port (/v1)' : 'the tracking port'}; main thread priority (RAPPORT_API_NICE): ${process.env.RAPPORT_API_NICE ?? 'as started'}\n`,
+    )
     line('raw COPY (baseline), rows/s', copyRate)
     line(
       'accepted (durable), events/s',

@@ -28,6 +28,7 @@ import { TokensController } from './tokens/tokens.controller.js'
 import { ThreadedTrackingIntake } from './tracking/threaded-intake.js'
 import { TrackingController } from './tracking/tracking.controller.js'
 import { InlineTrackingIntake, TRACKING_INTAKE } from './tracking/tracking-intake.js'
+import { WriteKeys } from './tracking/write-keys.js'
 import { UsersController } from './users/users.controller.js'
 import { UsersService } from './users/users.service.js'
 import { WorkspacesController } from './workspaces/workspaces.controller.js'
@@ -85,6 +86,15 @@ export class AppModule {
         UsersService,
         WorkspacesService,
         IngestionService,
+        {
+          provide: WriteKeys,
+          useFactory: () => {
+            const writeKeys = new WriteKeys(database.db)
+            // The intake thread keeps its own, for the tracking port it answers.
+            if (trackingThread) writeKeys.onForget(() => trackingThread.forgetWriteKeys())
+            return writeKeys
+          },
+        },
         {
           provide: TRACKING_INTAKE,
           inject: [IngestionService],

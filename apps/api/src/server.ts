@@ -1,4 +1,5 @@
 import 'reflect-metadata'
+import type { Server } from 'node:http'
 import { join } from 'node:path'
 import fastifyCookie from '@fastify/cookie'
 import { NestFactory } from '@nestjs/core'
@@ -21,7 +22,7 @@ import { AppModule } from './app.module.js'
 import { deleteExpiredSessions } from './auth/sessions.repository.js'
 import { seedDemoData } from './bootstrap/demo-data.js'
 import { ensureFirstWorkspace } from './bootstrap/first-run.js'
-import { loadConfig } from './config/config.js'
+import { type Config, loadConfig } from './config/config.js'
 import { sendProblem } from './http/problem.filter.js'
 import { notFound } from './http/problem.js'
 import { pruneInbox } from './ingestion/inbox.repository.js'
@@ -38,6 +39,10 @@ import { SyncScheduler } from './sources/sync-scheduler.js'
 import { setThreadPriority, yieldingPriority } from './threads/os-thread.js'
 import { httpSource } from './tracking/http-source.js'
 import { ThreadedTrackingIntake } from './tracking/threaded-intake.js'
+import { answerTrackingCall } from './tracking/tracking-call.js'
+import { TRACKING_INTAKE } from './tracking/tracking-intake.js'
+import { closeTrackingServer, createTrackingServer, listenOn } from './tracking/tracking-server.js'
+import { WriteKeys } from './tracking/write-keys.js'
 
 /** The connectors that ship with Rapport; more load from RAPPORT_PLUGINS. */
 export const builtInPlugins = [
@@ -66,6 +71,8 @@ export interface StartOptions {
 
 export interface RunningServer {
   url: string
+  /** The tracking API's own port (RAPPORT_TRACKING_PORT), when it is on. */
+  trackingUrl: string | undefined
   app: NestFastifyApplication
   /** The inbox processor: `settled()` waits until nothing is pending (tests, benchmarks). */
   processor: Processor
@@ -114,8 +121,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         : ThreadedTrackingIntake.create(
             config.databaseUrl,
             logger,
-            config.logLevel,
-            yieldingPriority(config.intakeNice),
+            {
+              logLevel: config.logLevel,
+              nice: yieldingPriority(config.intakeNice),
+              ...(config.trackingPort === undefined
+                ? {}
+                : { tracking: { port: config.trackingPort, host: config.host } }),
+            },
             () => processor.wake(),
           )
 
@@ -128,6 +140,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance
     await configureHttp(app, fastify, logger, config.secureCookies)
     trackingThread?.start()
+    const tracking = await openTrackingPort(app, config, trackingThread, logger).catch(async (error) => {
+      await trackingThread?.stop()
+      await app.close()
+      throw error
+    })
 
     const runner = app.get(SyncRunner)
     runner.stallTimeoutMs = config.syncStallSeconds * 1000
@@ -149,8 +166,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await app.listen({ port: config.port, host: config.host })
     const address = fastify.server.address()
     const port = typeof address === 'object' && address ? address.port : config.port
-    const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`
-    logger.info({ url, docs: `${url}/api/docs` }, 'Rapport is listening')
+    const urlOf = (p: number) => `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${p}`
+    const url = urlOf(port)
+    const trackingUrl = tracking.port === undefined ? undefined : urlOf(tracking.port)
+    logger.info({ url, docs: `${url}/api/docs`, trackingUrl }, 'Rapport is listening')
 
     const sweeper = setInterval(() => {
       void deleteExpiredSessions(database.db).catch(() => {})
@@ -161,6 +180,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     sweeper.unref()
     return {
       url,
+      trackingUrl,
       app,
       processor,
       trackingThread,
@@ -169,6 +189,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         scheduler.stop()
         await listeners.stopAll()
         await app.close()
+        if (tracking.server) await closeTrackingServer(tracking.server)
         await trackingThread?.stop()
         await runner.settled()
         await processor.stop()
@@ -180,6 +201,34 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     if (!options.database) await database.close().catch(() => {})
     throw error
   }
+}
+
+/**
+ * The tracking API's own port (RAPPORT_TRACKING_PORT), where it is on: answered by the intake thread
+ * where there is one, else on this thread (embedded database, tests from source). A port that is
+ * taken stops the start.
+ */
+async function openTrackingPort(
+  app: NestFastifyApplication,
+  config: Config,
+  trackingThread: ThreadedTrackingIntake | undefined,
+  logger: ReturnType<typeof createLogger>,
+): Promise<{ port: number | undefined; server?: Server }> {
+  if (config.trackingPort === undefined) return { port: undefined }
+  if (trackingThread) {
+    const port = await trackingThread.trackingPort().catch((error: Error) => {
+      throw new Error(`the tracking intake thread could not start: ${error.message}`)
+    })
+    return { port }
+  }
+  const server = createTrackingServer(
+    (request) => answerTrackingCall(request, app.get(WriteKeys), app.get(TRACKING_INTAKE)),
+    logger,
+  )
+  const port = await listenOn(server, config.trackingPort, config.host).catch((error: Error) => {
+    throw new Error(`the tracking port ${config.trackingPort} could not be opened: ${error.message}`)
+  })
+  return { port, server }
 }
 
 async function configureHttp(

@@ -24,6 +24,8 @@ test('a bad value stops the start with a message naming the variable', () => {
     [{ RAPPORT_API_NICE: '-21' }, 'RAPPORT_API_NICE'],
     [{ RAPPORT_PROCESSOR_NICE: '-1' }, 'RAPPORT_PROCESSOR_NICE'],
     [{ RAPPORT_INTAKE_NICE: '20' }, 'RAPPORT_INTAKE_NICE'],
+    [{ RAPPORT_TRACKING_PORT: 'on' }, 'RAPPORT_TRACKING_PORT'],
+    [{ RAPPORT_TRACKING_PORT: '3000' }, 'RAPPORT_TRACKING_PORT must differ from PORT'],
   ]
   for (const [env, name] of cases) {
     expect(() => loadConfig(env)).toThrow(ConfigError)
@@ -39,4 +41,14 @@ test('an https public URL turns on secure cookies; empty values mean unset', () 
 test('thread priorities: the processor yields by default, the main thread keeps what it started with', () => {
   expect(loadConfig({})).toMatchObject({ processorNice: 10, intakeNice: 4, apiNice: undefined })
   expect(loadConfig({ RAPPORT_API_NICE: '-10' }).apiNice).toBe(-10)
+})
+
+test('the tracking port: the one after PORT unless set, any free one for PORT 0, off on request', () => {
+  expect(loadConfig({}).trackingPort).toBe(3001)
+  expect(loadConfig({ PORT: '8080' }).trackingPort).toBe(8081)
+  expect(loadConfig({ PORT: '0' }).trackingPort).toBe(0)
+  expect(loadConfig({ PORT: '65535' }).trackingPort).toBeUndefined()
+  expect(loadConfig({ RAPPORT_TRACKING_PORT: '9000' }).trackingPort).toBe(9000)
+  expect(loadConfig({ RAPPORT_TRACKING_PORT: 'off' }).trackingPort).toBeUndefined()
+  expect(loadConfig({ PORT: '0', RAPPORT_TRACKING_PORT: '0' }).trackingPort).toBe(0)
 })

@@ -12,6 +12,8 @@ export const ownerPassword = 'owner password 123'
 
 export interface TestServer {
   url: string
+  /** The tracking API's own port (on by default, on a random port here). */
+  trackingUrl: string | undefined
   database: DatabaseHandle
   /** Every JSON log line the server wrote. */
   logs: string[]
@@ -54,6 +56,7 @@ export async function startTestServer(
   })
   return {
     url: server.url,
+    trackingUrl: server.trackingUrl,
     database,
     logs,
     processor: server.processor,

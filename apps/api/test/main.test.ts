@@ -43,7 +43,7 @@ async function listening(proc: { out: () => string; exited: Promise<number | nul
       .out()
       .split('\n')
       .find((l) => l.includes('"Rapport is listening"'))
-    if (line) return JSON.parse(line).url as string
+    if (line) return JSON.parse(line) as { url: string; trackingUrl?: string }
     const done = await Promise.race([
       proc.exited.then(() => true),
       new Promise((r) => setTimeout(() => r(false), 100)),
@@ -59,7 +59,7 @@ describe.skipIf(!existsSync(main))('the start command on a bare machine (embedde
   test('first start: creates the data folder, prints a generated owner password once, serves, stops on SIGTERM', async () => {
     const first = run({ RAPPORT_DATA_DIR: dataDir })
     child = first.child
-    const url = await listening(first)
+    const { url } = await listening(first)
     const banner = first.out().match(/e-mail:\s+(\S+)\s+password:\s+(\S+)/)
     expect(banner).not.toBeNull()
     const [, email, password] = banner!
@@ -100,7 +100,7 @@ describe.skipIf(!existsSync(main))('the start command on a bare machine (embedde
     // Second start on the same folder: same data, nothing printed again.
     const second = run({ RAPPORT_DATA_DIR: dataDir })
     child = second.child
-    const again = await listening(second)
+    const { url: again } = await listening(second)
     expect(second.out()).not.toContain('password:')
     await Client.login(again, email!, password!)
     second.child.kill('SIGTERM')
@@ -113,6 +113,17 @@ describe.skipIf(!existsSync(main))('the start command on a bare machine (embedde
     expect(bad.err()).toContain('PORT')
   })
 })
+
+/** The profile of a userId once the processor has applied what was sent (404 after 10 s). */
+async function processed(owner: Client, userId: string) {
+  const lookup = () => owner.get(`/api/v1/customers/lookup?type=userId&value=${userId}`)
+  let found = await lookup()
+  for (let i = 0; found.status === 404 && i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 100))
+    found = await lookup()
+  }
+  return found
+}
 
 describe.skipIf(!existsSync(main) || !testDatabaseUrl())('the start command on PostgreSQL', () => {
   test('processes the inbox on its own thread: data sent to the tracking API reaches the profile', async () => {
@@ -129,7 +140,7 @@ describe.skipIf(!existsSync(main) || !testDatabaseUrl())('the start command on P
         RAPPORT_ADMIN_PASSWORD: 'pg owner password',
         RAPPORT_SECRET_KEY: 'c'.repeat(64),
       })
-      const base = await listening(proc)
+      const { url: base, trackingUrl } = await listening(proc)
       const owner = await Client.login(base, 'pg-owner@example.com', 'pg owner password')
       const { writeKey } = (await owner.post('/api/v1/sources', { pluginId: 'http', name: 'Site' })).body
       const sent = await fetch(`${base}/v1/track`, {
@@ -141,11 +152,7 @@ describe.skipIf(!existsSync(main) || !testDatabaseUrl())('the start command on P
         body: JSON.stringify({ userId: 'threaded', event: 'Processed elsewhere' }),
       })
       expect(sent.status).toBe(200)
-      let found = await owner.get('/api/v1/customers/lookup?type=userId&value=threaded')
-      for (let i = 0; found.status === 404 && i < 100; i++) {
-        await new Promise((r) => setTimeout(r, 100))
-        found = await owner.get('/api/v1/customers/lookup?type=userId&value=threaded')
-      }
+      const found = await processed(owner, 'threaded')
       expect(found.status).toBe(200)
 
       // Background work yields the CPU: one thread of the server (the processor's) runs at nice 10,
@@ -167,8 +174,8 @@ describe.skipIf(!existsSync(main) || !testDatabaseUrl())('the start command on P
 
       // The intake thread answers as the in-process intake does: bad JSON, a batch with a bad call,
       // a batch with nothing acceptable, the write key in the body.
-      const send = (path: string, body: string, auth = true) =>
-        fetch(`${base}/v1/${path}`, {
+      const send = (path: string, body: string, { auth = true, to = base } = {}) =>
+        fetch(`${to}/v1/${path}`, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -198,11 +205,9 @@ describe.skipIf(!existsSync(main) || !testDatabaseUrl())('the start command on P
       expect(((await refused.json()) as { errors: unknown }).errors).toEqual([
         { path: 'batch.0.event', message: expect.any(String) },
       ])
-      const keyInBody = await send(
-        'identify',
-        JSON.stringify({ writeKey, userId: 'body-key', traits: {} }),
-        false,
-      )
+      const keyInBody = await send('identify', JSON.stringify({ writeKey, userId: 'body-key', traits: {} }), {
+        auth: false,
+      })
       expect(keyInBody.status).toBe(200)
 
       // Erased with suppression on the main thread: the intake thread refuses the person at once.
@@ -210,6 +215,26 @@ describe.skipIf(!existsSync(main) || !testDatabaseUrl())('the start command on P
       expect(erased.status).toBeLessThan(300)
       const after = await send('track', JSON.stringify({ userId: 'threaded', event: 'After erase' }))
       expect(await after.json()).toMatchObject({ accepted: 0, suppressed: 1 })
+
+      // The tracking port, answered by the intake thread itself: what it takes reaches a profile
+      // (the thread tells the main thread, which wakes the processor), the erased person is refused
+      // there too, and a source disabled on the main thread is refused there at once.
+      expect(trackingUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+      const direct = await send('track', JSON.stringify({ userId: 'direct', event: 'Sent to the port' }), {
+        to: trackingUrl,
+      })
+      expect(direct.status).toBe(200)
+      expect((await processed(owner, 'direct')).status).toBe(200)
+      const erasedThere = await send('track', JSON.stringify({ userId: 'threaded', event: 'Again' }), {
+        to: trackingUrl,
+      })
+      expect(await erasedThere.json()).toMatchObject({ accepted: 0, suppressed: 1 })
+      const sourceId = (await owner.get('/api/v1/sources')).body.items[0].id
+      expect((await owner.patch(`/api/v1/sources/${sourceId}`, { enabled: false })).status).toBe(200)
+      const disabled = await send('track', JSON.stringify({ userId: 'direct', event: 'Late' }), {
+        to: trackingUrl,
+      })
+      expect(disabled.status).toBe(403)
       expect(proc.out()).not.toContain('"level":50')
       proc.child.kill('SIGTERM')
       expect(await proc.exited).toBe(0)

@@ -1,6 +1,10 @@
+import { request } from 'node:http'
+import { Writable } from 'node:stream'
+import { createTestDatabase } from '@rapport/db/testing'
 import { Analytics } from '@segment/analytics-node'
 import { describe, expect, test } from 'vitest'
-import { httpSource, track, useTestServer } from './harness.js'
+import { startServer } from '../src/index.js'
+import { httpSource, testSecretKey, track, useTestServer } from './harness.js'
 
 const context = useTestServer()
 
@@ -106,86 +110,184 @@ describe('the Segment-compatible tracking API', () => {
     expect(age).toBeLessThan(120_000)
   })
 
-  test('bad input: unknown write key, oversized calls, invalid calls; valid ones in a batch still land', async () => {
-    const { writeKey } = await httpSource(context.owner, 'Strict')
-    expect((await track(context.server.url, 'wk_unknown', 'track', { userId: 'u', event: 'E' })).status).toBe(
-      401,
-    )
-    const anonymous = await fetch(`${context.server.url}/v1/track`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    })
-    expect(anonymous.status).toBe(401)
-    expect((await track(context.server.url, writeKey, 'nothing', {})).status).toBe(404)
+  // Both ports answer the same calls by the same rules (answerTrackingCall): each runs this with
+  // names and messageIds of its own, in the same workspace.
+  test.each([
+    ['the main port (/v1)', 'main', () => context.server.url],
+    ['the tracking port', 'port', () => context.server.trackingUrl as string],
+  ])(
+    'bad input on %s: unknown write key, oversized calls, invalid calls; valid ones in a batch still land',
+    async (_, tag, urlOf) => {
+      const url = urlOf()
+      const { id: sourceId, writeKey } = await httpSource(context.owner, `Strict ${tag}`)
+      expect((await track(url, 'wk_unknown', 'track', { userId: 'u', event: 'E' })).status).toBe(401)
+      const anonymous = await fetch(`${url}/v1/track`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
+      expect(anonymous.status).toBe(401)
+      expect((await track(url, writeKey, 'nothing', {})).status).toBe(404)
 
-    const big = await track(context.server.url, writeKey, 'track', {
-      userId: 'u',
-      event: 'Big',
-      properties: { blob: 'x'.repeat(33 * 1024) },
-    })
-    expect(big.status).toBe(400)
-    expect(big.body.detail).toContain('32 KB')
-    const hugeBatch = await track(context.server.url, writeKey, 'batch', {
-      batch: Array.from({ length: 20 }, (_, i) => ({
-        type: 'track',
+      const big = await track(url, writeKey, 'track', {
         userId: 'u',
-        event: 'E',
-        messageId: `huge-${i}`,
-        properties: { blob: 'x'.repeat(30 * 1024) },
-      })),
-    })
-    expect(hugeBatch.status).toBe(400)
-    expect(hugeBatch.body.detail).toContain('500 KB')
-    // In a batch, a call over 32 KB is refused on its own; the others are taken.
-    const oneTooBig = await track(context.server.url, writeKey, 'batch', {
-      batch: [
-        { type: 'track', userId: 'u', event: 'Small', messageId: 'one-small' },
-        {
+        event: 'Big',
+        properties: { blob: 'x'.repeat(33 * 1024) },
+      })
+      expect(big.status).toBe(400)
+      expect(big.body.detail).toContain('32 KB')
+      const hugeBatch = await track(url, writeKey, 'batch', {
+        batch: Array.from({ length: 20 }, (_, i) => ({
           type: 'track',
           userId: 'u',
-          event: 'Big',
-          messageId: 'one-big',
-          properties: { blob: 'x'.repeat(33 * 1024) },
-        },
-      ],
+          event: 'E',
+          messageId: `huge-${i}-${tag}`,
+          properties: { blob: 'x'.repeat(30 * 1024) },
+        })),
+      })
+      expect(hugeBatch.status).toBe(400)
+      expect(hugeBatch.body.detail).toContain('500 KB')
+      // In a batch, a call over 32 KB is refused on its own; the others are taken.
+      const oneTooBig = await track(url, writeKey, 'batch', {
+        batch: [
+          { type: 'track', userId: 'u', event: 'Small', messageId: `one-small-${tag}` },
+          {
+            type: 'track',
+            userId: 'u',
+            event: 'Big',
+            messageId: `one-big-${tag}`,
+            properties: { blob: 'x'.repeat(33 * 1024) },
+          },
+        ],
+      })
+      expect(oneTooBig.status).toBe(200)
+      expect(oneTooBig.body).toMatchObject({ accepted: 1 })
+      const tooBig = await context.server.database.db
+        .selectFrom('dead_letters')
+        .select('reason')
+        .where('message_id', '=', `one-big-${tag}`)
+        .executeTakeFirstOrThrow()
+      expect(tooBig.reason).toContain('larger than 32 KB')
+
+      const noEvent = await track(url, writeKey, 'track', { userId: 'u' })
+      expect(noEvent.status).toBe(400)
+      expect(noEvent.body.errors[0].path).toBe('event')
+      const nobody = await track(url, writeKey, 'identify', { traits: { name: 'Nobody' } })
+      expect(nobody.status).toBe(400)
+      expect((await track(url, writeKey, 'track', '{"userId":')).status).toBe(400)
+
+      const mixed = await track(url, writeKey, 'batch', {
+        batch: [
+          { type: 'track', userId: 'mixed-user', event: 'Good', messageId: `mixed-good-${tag}` },
+          { type: 'track', userId: 'mixed-user', messageId: `mixed-bad-${tag}` },
+          { type: 'launch', userId: 'mixed-user', messageId: `mixed-unknown-${tag}` },
+        ],
+      })
+      expect(mixed.status).toBe(200)
+      expect(mixed.body.accepted).toBe(1)
+      expect(mixed.body.rejected.map((r: { index: number }) => r.index)).toEqual([1, 2])
+      const dead = (await context.owner.get('/api/v1/dead-letters')).body.items
+      const refused = dead.find((d: { messageId: string }) => d.messageId === `mixed-bad-${tag}`)
+      expect(refused.reason).toContain('event')
+      expect((await context.owner.post(`/api/v1/dead-letters/${refused.id}/retry`)).status).toBe(409)
+      expect((await context.owner.delete(`/api/v1/dead-letters/${refused.id}`)).status).toBe(204)
+
+      // Disabled, its key is refused at once, though it was just looked up (and kept).
+      await context.owner.patch(`/api/v1/sources/${sourceId}`, { enabled: false })
+      expect((await track(url, writeKey, 'track', { userId: 'u', event: 'E' })).status).toBe(403)
+    },
+  )
+
+  test('the official client pointed at the tracking port builds a customer there too', async () => {
+    const { writeKey } = await httpSource(context.owner, 'Port client')
+    const analytics = new Analytics({
+      writeKey,
+      host: context.server.trackingUrl as string,
+      flushAt: 2,
+      flushInterval: 100,
     })
-    expect(oneTooBig.status).toBe(200)
-    expect(oneTooBig.body).toMatchObject({ accepted: 1 })
-    const tooBig = await context.server.database.db
-      .selectFrom('dead_letters')
-      .select('reason')
-      .where('message_id', '=', 'one-big')
-      .executeTakeFirstOrThrow()
-    expect(tooBig.reason).toContain('larger than 32 KB')
+    const errors: unknown[] = []
+    analytics.on('error', (error) => errors.push(error))
+    analytics.identify({ userId: 'port-user', traits: { email: 'port@example.com', name: 'Port User' } })
+    analytics.track({ userId: 'port-user', event: 'Ordered', properties: { total: 7 } })
+    await analytics.closeAndFlush()
+    expect(errors).toEqual([])
+    await context.server.processor.settled()
+    const customer = (await context.owner.get('/api/v1/customers/lookup?type=userId&value=port-user')).body
+    expect(customer).toMatchObject({ displayName: 'Port User' })
+    const timeline = (await context.owner.get(`/api/v1/customers/${customer.id}/timeline`)).body.items
+    expect(timeline.map((e: { name: string }) => e.name)).toContain('Ordered')
+  })
 
-    const noEvent = await track(context.server.url, writeKey, 'track', { userId: 'u' })
-    expect(noEvent.status).toBe(400)
-    expect(noEvent.body.errors[0].path).toBe('event')
-    const nobody = await track(context.server.url, writeKey, 'identify', { traits: { name: 'Nobody' } })
-    expect(nobody.status).toBe(400)
-    expect((await track(context.server.url, writeKey, 'track', '{"userId":')).status).toBe(400)
+  test('the tracking port answers the tracking API only, with problem+json for the rest', async () => {
+    const base = context.server.trackingUrl as string
+    const get = await fetch(`${base}/v1/track`)
+    expect(get.status).toBe(405)
+    expect(get.headers.get('allow')).toBe('POST')
+    expect(get.headers.get('content-type')).toContain('application/problem+json')
+    expect(await get.json()).toMatchObject({ status: 405, instance: '/v1/track' })
+    for (const path of ['/', '/api/v1/customers', '/v1/track/more'])
+      expect((await fetch(`${base}${path}`, { method: 'POST', body: '{}' })).status).toBe(404)
+  })
 
-    const mixed = await track(context.server.url, writeKey, 'batch', {
-      batch: [
-        { type: 'track', userId: 'mixed-user', event: 'Good', messageId: 'mixed-good' },
-        { type: 'track', userId: 'mixed-user', messageId: 'mixed-bad' },
-        { type: 'launch', userId: 'mixed-user', messageId: 'mixed-unknown' },
-      ],
-    })
-    expect(mixed.status).toBe(200)
-    expect(mixed.body.accepted).toBe(1)
-    expect(mixed.body.rejected.map((r: { index: number }) => r.index)).toEqual([1, 2])
-    const dead = (await context.owner.get('/api/v1/dead-letters')).body.items
-    const refused = dead.find((d: { messageId: string }) => d.messageId === 'mixed-bad')
-    expect(refused.reason).toContain('event')
-    expect((await context.owner.post(`/api/v1/dead-letters/${refused.id}/retry`)).status).toBe(409)
-    expect((await context.owner.delete(`/api/v1/dead-letters/${refused.id}`)).status).toBe(204)
-
-    await context.owner.patch(
-      `/api/v1/sources/${(await context.owner.get('/api/v1/sources')).body.items.find((s: { name: string }) => s.name === 'Strict').id}`,
-      { enabled: false },
+  test('on the tracking port, a body declared larger than anyone should send is refused unread', async () => {
+    const { writeKey } = await httpSource(context.owner, 'Port giant')
+    const url = new URL(`${context.server.trackingUrl}/v1/batch`)
+    const answer = await new Promise<{ status: number; connection: string | undefined; body: string }>(
+      (resolve, reject) => {
+        const sent = request(
+          url,
+          {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'content-length': '20000000',
+              authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+            },
+          },
+          (response) => {
+            let body = ''
+            response.on('data', (chunk) => {
+              body += chunk
+            })
+            response.on('end', () =>
+              resolve({
+                status: response.statusCode as number,
+                connection: response.headers.connection,
+                body,
+              }),
+            )
+          },
+        )
+        sent.on('error', reject)
+        // A first chunk of the 20 MB it announced: the answer comes without the rest.
+        sent.write('{"batch":[')
+      },
     )
-    expect((await track(context.server.url, writeKey, 'track', { userId: 'u', event: 'E' })).status).toBe(403)
+    expect(answer.status).toBe(400)
+    expect(answer.connection).toBe('close')
+    expect(JSON.parse(answer.body).detail).toBe('the request is 20000000 bytes; the limit is 500 KB a batch')
+  })
+
+  test('a tracking port that is taken stops the start, naming it', async () => {
+    const taken = Number(new URL(context.server.trackingUrl as string).port)
+    const database = await createTestDatabase()
+    try {
+      await expect(
+        startServer({
+          database,
+          logStream: new Writable({ write: (_chunk, _encoding, done) => done() }),
+          print: () => {},
+          env: {
+            RAPPORT_SECRET_KEY: testSecretKey,
+            PORT: '0',
+            HOST: '127.0.0.1',
+            RAPPORT_TRACKING_PORT: String(taken),
+          },
+        }),
+      ).rejects.toThrow(`the tracking port ${taken} could not be opened: listen EADDRINUSE`)
+    } finally {
+      await database.close()
+    }
   })
 })

@@ -9,6 +9,7 @@ const optional = <T extends z.ZodType>(schema: T) =>
 const envSchema = z.object({
   PORT: optional(z.coerce.number().int().min(0).max(65535)).default(3000),
   HOST: optional(z.string()).default('0.0.0.0'),
+  RAPPORT_TRACKING_PORT: optional(z.union([z.literal('off'), z.coerce.number().int().min(0).max(65535)])),
   DATABASE_URL: optional(
     z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL'),
   ),
@@ -47,6 +48,11 @@ export function decodeKey(text: string): Buffer | undefined {
 export interface Config {
   port: number
   host: string
+  /**
+   * The tracking API's own port, answered by the intake thread (PORT + 1 unless set; 0 when PORT is
+   * 0, for tests); undefined when off. The main port's /v1 answers the same calls.
+   */
+  trackingPort: number | undefined
   databaseUrl: string | undefined
   dataDir: string
   admin: { email: string | undefined; password: string | undefined }
@@ -86,6 +92,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
+/** The port after PORT; any free one when PORT is 0; off when PORT is the last there is. */
+const defaultTrackingPort = (port: number) => (port === 0 ? 0 : port < 65535 ? port + 1 : undefined)
+
 /** Reads and validates the environment; a bad value stops the start with a message naming it. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(env)
@@ -94,9 +103,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`)
   }
   const e = parsed.data
+  const trackingPort =
+    e.RAPPORT_TRACKING_PORT === 'off' ? undefined : (e.RAPPORT_TRACKING_PORT ?? defaultTrackingPort(e.PORT))
+  if (trackingPort !== undefined && trackingPort !== 0 && trackingPort === e.PORT)
+    throw new ConfigError(
+      `invalid configuration: RAPPORT_TRACKING_PORT must differ from PORT (${e.PORT}), or be off`,
+    )
   return {
     port: e.PORT,
     host: e.HOST,
+    trackingPort,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.RAPPORT_DATA_DIR,
     admin: { email: e.RAPPORT_ADMIN_EMAIL, password: e.RAPPORT_ADMIN_PASSWORD },

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
-import { type FieldError, ProblemError, problemBody } from './problem.js'
+import { describeProblem, problemBody } from './problem.js'
 
 /** Every error leaves as problem+json: ours, Nest's, Fastify's (bad JSON, too large) and the unexpected. */
 @Catch()
@@ -24,15 +24,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
     .send(problemBody(status, detail, request.url.split('?')[0], errors))
 }
 
-function describe(error: unknown): {
-  status: number
-  detail: string
-  errors?: FieldError[]
-  headers?: Record<string, string>
-} {
-  if (error instanceof ProblemError) {
-    return { status: error.status, detail: error.detail, ...error.extra }
-  }
+function describe(error: unknown): ReturnType<typeof describeProblem> {
   if (error instanceof HttpException) {
     const response = error.getResponse()
     const message =
@@ -42,10 +34,5 @@ function describe(error: unknown): {
       detail: Array.isArray(message) ? message.join('; ') : String(message),
     }
   }
-  // Fastify's own errors (malformed JSON, body too large, unsupported media type) carry a 4xx statusCode.
-  const statusCode = (error as { statusCode?: unknown })?.statusCode
-  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-    return { status: statusCode, detail: (error as Error).message }
-  }
-  return { status: 500, detail: 'an unexpected error occurred; it has been logged' }
+  return describeProblem(error)
 }

@@ -38,3 +38,21 @@ export function problemBody(
     ...(errors?.length ? { errors } : {}),
   }
 }
+
+/** What an error answers: ours as they say, a library's 4xx (bad JSON, too large) as it says, the rest as a 500. */
+export function describeProblem(error: unknown): {
+  status: number
+  detail: string
+  errors?: FieldError[]
+  headers?: Record<string, string>
+} {
+  if (error instanceof ProblemError) {
+    return { status: error.status, detail: error.detail, ...error.extra }
+  }
+  // Fastify's own errors (malformed JSON, body too large, unsupported media type) carry a 4xx statusCode.
+  const statusCode = (error as { statusCode?: unknown })?.statusCode
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    return { status: statusCode, detail: (error as Error).message }
+  }
+  return { status: 500, detail: 'an unexpected error occurred; it has been logged' }
+}

@@ -14,23 +14,16 @@ import { z } from 'zod'
 import { recordAudit } from '../audit/audit.repository.js'
 import type { Origin, Principal } from '../auth/principal.js'
 import { randomSecret, sha256 } from '../auth/secrets.js'
-import { ExpiringCache } from '../caching/expiring-cache.js'
 import { DB } from '../database/database.js'
 import { badRequest, notFound } from '../http/problem.js'
 import { LOGGER } from '../logging/logger.js'
 import { pluginContextFor } from '../plugins/plugin-context.js'
 import { PLUGINS, type PluginRegistry } from '../plugins/plugin-registry.js'
 import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
+import { WriteKeys } from '../tracking/write-keys.js'
 import { ListenerHost } from './listener-host.js'
 import { fullConfig, openSecrets, prepareConfig, secretValues } from './source-config.js'
-import {
-  findSource,
-  findSourceByWriteKeyHash,
-  lastRuns,
-  listSources,
-  type SourceRow,
-  toSourceView,
-} from './sources.repository.js'
+import { findSource, lastRuns, listSources, type SourceRow, toSourceView } from './sources.repository.js'
 
 export const writeKeyPrefix = 'wk_'
 
@@ -62,16 +55,10 @@ export class SourcesService {
     @Inject(SECRET_BOX) private readonly box: SecretBox,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(ListenerHost) private readonly listeners: ListenerHost,
+    // At thousands of tracking calls a second, looking each write key up would be half the
+    // statements: they are kept, and forgotten here whenever a source changes.
+    @Inject(WriteKeys) private readonly writeKeys: WriteKeys,
   ) {}
-
-  /** At thousands of tracking calls a second, looking each write key up would be half the statements. */
-  private readonly writeKeys = new ExpiringCache<string, SourceRow | undefined>()
-
-  /** The source of a write key; changes made through this process apply at once, others within seconds. */
-  byWriteKey(writeKey: string): Promise<SourceRow | undefined> {
-    const hash = sha256(writeKey)
-    return this.writeKeys.get(hash, () => findSourceByWriteKeyHash(this.db, hash))
-  }
 
   catalog(): PluginView[] {
     return this.plugins.all().map((plugin) => ({

@@ -8,9 +8,15 @@ type Handler = (message: Record<string, unknown>) => unknown
  * The worker thread's side of `ThreadClient`: runs the handler for each message's type and answers
  * requests (messages with an id) with its result or its error's message (logged here with its
  * stack, which does not cross threads). Says it is ready with the kernel's id of the thread (Linux),
- * for `top -H` and the benchmark's CPU accounting.
+ * for `top -H` and the benchmark's CPU accounting. The thread tells the main thread of things that
+ * need no answer with `{ type: 'event', event }` (ThreadClient's `onEvent`).
  */
-export function serveRequests(handlers: Record<string, Handler>, logger: Logger): void {
+export function serveRequests(
+  handlers: Record<string, Handler>,
+  logger: Logger,
+  /** What the thread tells with its readiness (a port it listens on). */
+  ready: Record<string, unknown> = {},
+): void {
   parentPort?.on('message', async (message: Record<string, unknown> & { type: string; id?: number }) => {
     try {
       const result = await handlers[message.type]?.(message)
@@ -26,5 +32,5 @@ export function serveRequests(handlers: Record<string, Handler>, logger: Logger)
       }
     }
   })
-  parentPort?.postMessage({ type: 'ready', osThreadId: osThreadId() })
+  parentPort?.postMessage({ ...ready, type: 'ready', osThreadId: osThreadId() })
 }

@@ -15,11 +15,12 @@ const youngGenerationMb = 48
 export class ThreadUnavailable extends Error {}
 
 interface Reply {
-  type: 'ready' | 'reply'
+  type: 'ready' | 'reply' | 'event'
   id?: number
   osThreadId?: number
   result?: unknown
   error?: string
+  event?: string
 }
 
 /**
@@ -37,13 +38,31 @@ export class ThreadClient {
   private stopping = false
   /** The kernel's id of the thread once it runs (Linux), for `top -H` and the benchmark. */
   osThreadId: number | undefined
+  private readonly firstReady: Promise<Record<string, unknown>>
+  private settleFirstReady!: { resolve: (ready: Record<string, unknown>) => void; reject: (e: Error) => void }
 
   constructor(
     private readonly file: string,
-    private readonly workerData: unknown,
+    /** What the thread starts with: the next start after a crash takes it as it is then. */
+    public workerData: unknown,
     private readonly logger: Logger,
     private readonly name: string,
-  ) {}
+    /** Told of each `{ type: 'event' }` message the thread sends. */
+    private readonly onEvent: (event: string) => void = () => undefined,
+  ) {
+    this.firstReady = new Promise((resolve, reject) => {
+      this.settleFirstReady = { resolve, reject }
+    })
+    this.firstReady.catch(() => undefined)
+  }
+
+  /**
+   * What the thread said when it was first ready (see `serveRequests`), or why it failed before: a
+   * caller that cannot run without the thread fails its start with that.
+   */
+  ready(): Promise<Record<string, unknown>> {
+    return this.firstReady
+  }
 
   start(): void {
     // A young generation larger than V8's default: these threads allocate fast and keep little, so
@@ -56,24 +75,35 @@ export class ThreadClient {
       if (message.type === 'ready') {
         this.osThreadId = message.osThreadId
         this.logger.debug({ osThreadId: message.osThreadId }, `${this.name} thread started`)
+        this.settleFirstReady.resolve(message as unknown as Record<string, unknown>)
         return
       }
+      if (message.type === 'event') return this.onEvent(message.event as string)
       const waiting = message.id === undefined ? undefined : this.waiting.get(message.id)
       if (!waiting) return
       this.waiting.delete(message.id as number)
       if (message.error === undefined) waiting.resolve(message.result)
       else waiting.reject(new Error(message.error))
     })
-    worker.on('error', (error) => this.logger.error({ err: error }, `${this.name} thread failed`))
+    worker.on('error', (error) => {
+      this.logger.error({ err: error }, `${this.name} thread failed`)
+      this.settleFirstReady.reject(error)
+    })
     worker.on('exit', (code) => {
       // Messages to an exited thread vanish: nothing may be sent to it, or wait for it, any more.
       if (this.worker === worker) this.worker = undefined
       for (const { reject } of this.waiting.values())
         reject(new ThreadUnavailable(`the ${this.name} thread stopped`))
       this.waiting.clear()
+      this.settleFirstReady.reject(
+        new ThreadUnavailable(`the ${this.name} thread stopped before it was ready`),
+      )
       if (this.stopping) return
       this.logger.error({ code }, `${this.name} thread exited; restarting it`)
-      setTimeout(() => this.start(), 1000).unref()
+      // Not once stopped meanwhile (a start that failed on it, a server shutting down).
+      setTimeout(() => {
+        if (!this.stopping) this.start()
+      }, 1000).unref()
     })
     this.worker = worker
   }

@@ -5,6 +5,14 @@ import type { TrackingAnswer, TrackingIntake, TrackingRequest } from './tracking
 
 const workerFile = compiledWorker(new URL('./intake-worker.js', import.meta.url))
 
+interface ThreadOptions {
+  logLevel: string
+  /** The thread's priority (RAPPORT_INTAKE_NICE), below the main thread's. */
+  nice: number
+  /** Where it answers the tracking API itself (RAPPORT_TRACKING_PORT); none when off. */
+  tracking?: { port: number; host: string }
+}
+
 /** The same contract as InlineTrackingIntake, with the work done on a thread with its own pool. */
 export class ThreadedTrackingIntake implements TrackingIntake {
   private readonly thread: ThreadClient
@@ -13,25 +21,37 @@ export class ThreadedTrackingIntake implements TrackingIntake {
   static create(
     databaseUrl: string | undefined,
     logger: Logger,
-    logLevel: string,
-    nice: number,
+    options: ThreadOptions,
     wake: () => void,
   ): ThreadedTrackingIntake | undefined {
     return databaseUrl && workerFile
-      ? new ThreadedTrackingIntake(workerFile, databaseUrl, logger, logLevel, nice, wake)
+      ? new ThreadedTrackingIntake(workerFile, databaseUrl, logger, options, wake)
       : undefined
   }
 
-  /** `nice`: the thread's priority (RAPPORT_INTAKE_NICE), below the main thread's. */
   private constructor(
     file: string,
     url: string,
     logger: Logger,
-    logLevel: string,
-    nice: number,
+    options: ThreadOptions,
     private readonly wake: () => void,
   ) {
-    this.thread = new ThreadClient(file, { url, logLevel, nice }, logger, 'tracking intake')
+    this.thread = new ThreadClient(file, { url, ...options }, logger, 'tracking intake', (event) => {
+      // The tracking port took calls in: the processor has work.
+      if (event === 'accepted') wake()
+    })
+  }
+
+  /**
+   * The port the thread answers the tracking API on, once it listens (the one chosen when asked for
+   * 0; started again after a crash, it listens on the same), or why it could not.
+   */
+  async trackingPort(): Promise<number | undefined> {
+    const { trackingPort } = (await this.thread.ready()) as { trackingPort?: number }
+    const data = this.thread.workerData as ThreadOptions
+    if (trackingPort !== undefined && data.tracking)
+      this.thread.workerData = { ...data, tracking: { ...data.tracking, port: trackingPort } }
+    return trackingPort
   }
 
   get osThreadId(): number | undefined {
@@ -53,6 +73,11 @@ export class ThreadedTrackingIntake implements TrackingIntake {
     })
     if (answer.ok && answer.result.accepted) this.wake()
     return answer
+  }
+
+  /** A source changed: the thread looks write keys up again before its next call. */
+  forgetWriteKeys(): void {
+    this.thread.post({ type: 'forget-write-keys' })
   }
 
   /** Identity rules or suppressions changed: the thread reads them again before its next call. */
