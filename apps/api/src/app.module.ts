@@ -28,6 +28,7 @@ import { TokensController } from './tokens/tokens.controller.js'
 import { ThreadedTrackingIntake } from './tracking/threaded-intake.js'
 import { TrackingController } from './tracking/tracking.controller.js'
 import { InlineTrackingIntake, TRACKING_INTAKE } from './tracking/tracking-intake.js'
+import { TRACKING_ADDRESS, type TrackingAddress } from './tracking/tracking-server.js'
 import { WriteKeys } from './tracking/write-keys.js'
 import { UsersController } from './users/users.controller.js'
 import { UsersService } from './users/users.service.js'
@@ -73,6 +74,8 @@ export class AppModule {
       ],
       providers: [
         { provide: CONFIG, useValue: config },
+        // Filled in by startServer once the tracking port listens.
+        { provide: TRACKING_ADDRESS, useValue: { port: undefined } satisfies TrackingAddress },
         { provide: LOGGER, useValue: logger },
         { provide: DB_HANDLE, useValue: database },
         { provide: DB, useValue: database.db },

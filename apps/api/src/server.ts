@@ -41,7 +41,13 @@ import { httpSource } from './tracking/http-source.js'
 import { ThreadedTrackingIntake } from './tracking/threaded-intake.js'
 import { answerTrackingCall } from './tracking/tracking-call.js'
 import { TRACKING_INTAKE } from './tracking/tracking-intake.js'
-import { closeTrackingServer, createTrackingServer, listenOn } from './tracking/tracking-server.js'
+import {
+  closeTrackingServer,
+  createTrackingServer,
+  listenOn,
+  TRACKING_ADDRESS,
+  type TrackingAddress,
+} from './tracking/tracking-server.js'
 import { WriteKeys } from './tracking/write-keys.js'
 
 /** The connectors that ship with Rapport; more load from RAPPORT_PLUGINS. */
@@ -145,6 +151,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await app.close()
       throw error
     })
+    app.get<TrackingAddress>(TRACKING_ADDRESS).port = tracking.port
 
     const runner = app.get(SyncRunner)
     runner.stallTimeoutMs = config.syncStallSeconds * 1000

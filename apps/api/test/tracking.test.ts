@@ -199,7 +199,10 @@ describe('the Segment-compatible tracking API', () => {
   )
 
   test('the official client pointed at the tracking port builds a customer there too', async () => {
-    const { writeKey } = await httpSource(context.owner, 'Port client')
+    const { id, writeKey } = await httpSource(context.owner, 'Port client')
+    // The source says where its port is (the admin UI shows it as the tracking host).
+    const port = Number(new URL(context.server.trackingUrl as string).port)
+    expect((await context.owner.get(`/api/v1/sources/${id}`)).body.trackingPort).toBe(port)
     const analytics = new Analytics({
       writeKey,
       host: context.server.trackingUrl as string,

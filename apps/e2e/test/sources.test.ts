@@ -187,7 +187,11 @@ describe('sources, CSV import and ingestion health in the admin UI', () => {
     expect(await seriousA11yViolations(page)).toEqual([])
     await shot(page, 'sources-03-http-source')
 
-    await sendWithSegment(server.url, writeKey, (analytics) => {
+    // The host the page gives for Segment libraries: the tracking port, on this server's host.
+    const trackingHost = await page.getByLabel('Tracking host', { exact: true }).inputValue()
+    expect(new URL(trackingHost).hostname).toBe(new URL(server.url).hostname)
+    expect(new URL(trackingHost).port).not.toBe(new URL(server.url).port)
+    await sendWithSegment(trackingHost, writeKey, (analytics) => {
       analytics.identify({ userId: 'web-1', traits: { email: 'lin@web.example', name: 'Lin Web' } })
       analytics.track({ userId: 'web-1', event: 'Pricing Viewed', properties: { plan: 'pro' } })
       analytics.track({ userId: 'web-1', event: 'Trial Started' })

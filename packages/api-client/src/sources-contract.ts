@@ -92,6 +92,11 @@ export const sourceSchema = z.object({
   lastRun: syncRunSchema.nullable(),
   /** For plugins with a listener: what it is doing in this server; null otherwise. */
   listener: listenerSchema.nullable(),
+  /**
+   * For sources with a write key: the port on which this server answers the tracking API alone
+   * (RAPPORT_TRACKING_PORT), on this server's host; null when it is off or the source has no key.
+   */
+  trackingPort: z.number().int().nullable(),
 })
 export type SourceView = z.infer<typeof sourceSchema>
 export const sourceListSchema = z.object({ items: z.array(sourceSchema) })

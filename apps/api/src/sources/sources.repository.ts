@@ -104,6 +104,7 @@ export function toSourceView(
   hasWebhook: boolean,
   lastRun: SyncRunView | undefined,
   listener: ListenerView | null,
+  trackingPort: number | undefined,
 ): SourceView {
   return {
     id: row.id,
@@ -119,6 +120,7 @@ export function toSourceView(
     updatedAt: row.updated_at.toISOString(),
     lastRun: lastRun ?? null,
     listener,
+    trackingPort: row.write_key_hash && trackingPort !== undefined ? trackingPort : null,
   }
 }
 

@@ -20,6 +20,7 @@ import { LOGGER } from '../logging/logger.js'
 import { pluginContextFor } from '../plugins/plugin-context.js'
 import { PLUGINS, type PluginRegistry } from '../plugins/plugin-registry.js'
 import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
+import { TRACKING_ADDRESS, type TrackingAddress } from '../tracking/tracking-server.js'
 import { WriteKeys } from '../tracking/write-keys.js'
 import { ListenerHost } from './listener-host.js'
 import { fullConfig, openSecrets, prepareConfig, secretValues } from './source-config.js'
@@ -58,6 +59,7 @@ export class SourcesService {
     // At thousands of tracking calls a second, looking each write key up would be half the
     // statements: they are kept, and forgotten here whenever a source changes.
     @Inject(WriteKeys) private readonly writeKeys: WriteKeys,
+    @Inject(TRACKING_ADDRESS) private readonly trackingAddress: TrackingAddress,
   ) {}
 
   catalog(): PluginView[] {
@@ -293,6 +295,13 @@ export class SourcesService {
       // The list stays readable; using the source says what is wrong.
       this.logger.error({ sourceId: row.id, err: error }, 'source secrets cannot be decrypted')
     }
-    return toSourceView(row, secretsSet, Boolean(plugin?.webhook), lastRun, this.listeners.status(row))
+    return toSourceView(
+      row,
+      secretsSet,
+      Boolean(plugin?.webhook),
+      lastRun,
+      this.listeners.status(row),
+      this.trackingAddress.port,
+    )
   }
 }

@@ -4,6 +4,16 @@ import { describeProblem, notFound, ProblemError, problemBody } from '../http/pr
 import { bodyLimitOf, type TrackingCall } from './tracking-call.js'
 import type { TrackingResult } from './tracking-intake.js'
 
+export const TRACKING_ADDRESS = Symbol('TrackingAddress')
+
+/**
+ * Where this server answers the tracking port, once it listens (it opens after the application is
+ * built; with PORT=0 the port is only known then): sources with a write key show it.
+ */
+export interface TrackingAddress {
+  port: number | undefined
+}
+
 /** Answers one request (answerTrackingCall, with this thread's write keys and intake). */
 export type AnswerTracking = (request: TrackingCall) => Promise<TrackingResult>
 

@@ -30,14 +30,34 @@ export function ConnectionCard({
       <h2 id="source-connection">Connection</h2>
       {capabilities?.writeKey && (
         <>
+          {source.trackingPort !== null && (
+            <CopyField
+              label="Tracking host"
+              value={`${window.location.protocol}//${window.location.hostname}:${source.trackingPort}`}
+              hint={
+                <>
+                  Point any Segment library here, or POST to <code>/v1/track</code>, <code>/v1/identify</code>{' '}
+                  or <code>/v1/batch</code> with the write key as the HTTP Basic user name. This port answers
+                  the tracking API alone, so that bursts of events never slow this interface down. Behind a
+                  reverse proxy, use the address the proxy gives this port.
+                </>
+              }
+            />
+          )}
           <CopyField
-            label="Tracking API host"
+            label={source.trackingPort === null ? 'Tracking API host' : 'Or this server’s own host'}
             value={origin}
             hint={
-              <>
-                Point any Segment library here, or POST to <code>/v1/track</code>, <code>/v1/identify</code>{' '}
-                or <code>/v1/batch</code> with the write key as the HTTP Basic user name.
-              </>
+              source.trackingPort === null ? (
+                <>
+                  Point any Segment library here, or POST to <code>/v1/track</code>, <code>/v1/identify</code>{' '}
+                  or <code>/v1/batch</code> with the write key as the HTTP Basic user name.
+                </>
+              ) : (
+                <>
+                  The same calls under <code>/v1</code>, beside this interface.
+                </>
+              )
             }
           />
           {canWrite ? (
