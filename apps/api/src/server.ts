@@ -22,7 +22,7 @@ import { AppModule } from './app.module.js'
 import { deleteExpiredSessions } from './auth/sessions.repository.js'
 import { seedDemoData } from './bootstrap/demo-data.js'
 import { ensureFirstWorkspace } from './bootstrap/first-run.js'
-import { type Config, loadConfig } from './config/config.js'
+import { type Config, ConfigError, loadConfig } from './config/config.js'
 import { sendProblem } from './http/problem.filter.js'
 import { notFound } from './http/problem.js'
 import { pruneInbox } from './ingestion/inbox.repository.js'
@@ -224,7 +224,9 @@ async function openTrackingPort(
   if (config.trackingPort === undefined) return { port: undefined }
   if (trackingThread) {
     const port = await trackingThread.trackingPort().catch((error: Error) => {
-      throw new Error(`the tracking intake thread could not start: ${error.message}`)
+      throw new ConfigError(
+        `the tracking intake thread could not start (${error.message}); if its port is taken, set RAPPORT_TRACKING_PORT to a free port, or to off`,
+      )
     })
     return { port }
   }
@@ -233,7 +235,9 @@ async function openTrackingPort(
     logger,
   )
   const port = await listenOn(server, config.trackingPort, config.host).catch((error: Error) => {
-    throw new Error(`the tracking port ${config.trackingPort} could not be opened: ${error.message}`)
+    throw new ConfigError(
+      `the tracking port ${config.trackingPort} could not be opened (${error.message}): set RAPPORT_TRACKING_PORT to a free port, or to off`,
+    )
   })
   return { port, server }
 }

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { dropSchema, testDatabaseUrl } from '@rapport/db/testing'
@@ -125,17 +127,51 @@ async function processed(owner: Client, userId: string) {
   return found
 }
 
+/** Runs `use` with the URL of a schema of its own on the test database, dropped afterwards. */
+async function inSchema(prefix: string, use: (databaseUrl: string) => Promise<void>) {
+  const url = testDatabaseUrl() as string
+  const schema = `${prefix}_${Date.now().toString(36)}`
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  await admin.query(`create schema ${schema}`)
+  try {
+    await use(
+      `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    )
+  } finally {
+    await dropSchema(admin, schema)
+    await admin.end()
+  }
+}
+
 describe.skipIf(!existsSync(main) || !testDatabaseUrl())('the start command on PostgreSQL', () => {
-  test('processes the inbox on its own thread: data sent to the tracking API reaches the profile', async () => {
-    const url = testDatabaseUrl() as string
-    const schema = `start_${Date.now().toString(36)}`
-    const admin = new pg.Client({ connectionString: url })
-    await admin.connect()
-    await admin.query(`create schema ${schema}`)
+  test('a tracking port that is taken stops the start: the intake thread could not listen, and says so', async () => {
+    const holder = createServer()
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+    const taken = (holder.address() as AddressInfo).port
     try {
+      await inSchema('taken', async (databaseUrl) => {
+        const proc = run({
+          RAPPORT_DATA_DIR: dataDir,
+          DATABASE_URL: databaseUrl,
+          RAPPORT_SECRET_KEY: 'c'.repeat(64),
+          RAPPORT_TRACKING_PORT: String(taken),
+        })
+        expect(await proc.exited).toBe(1)
+        expect(proc.err()).toMatch(
+          /^Rapport could not start: the tracking intake thread could not start \(.*EADDRINUSE.*\); if its port is taken, set RAPPORT_TRACKING_PORT to a free port, or to off\n$/,
+        )
+      })
+    } finally {
+      holder.close()
+    }
+  })
+
+  test('processes the inbox on its own thread: data sent to the tracking API reaches the profile', async () => {
+    await inSchema('start', async (databaseUrl) => {
       const proc = run({
         RAPPORT_DATA_DIR: dataDir,
-        DATABASE_URL: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+        DATABASE_URL: databaseUrl,
         RAPPORT_ADMIN_EMAIL: 'pg-owner@example.com',
         RAPPORT_ADMIN_PASSWORD: 'pg owner password',
         RAPPORT_SECRET_KEY: 'c'.repeat(64),
@@ -238,9 +274,6 @@ describe.skipIf(!existsSync(main) || !testDatabaseUrl())('the start command on P
       expect(proc.out()).not.toContain('"level":50')
       proc.child.kill('SIGTERM')
       expect(await proc.exited).toBe(0)
-    } finally {
-      await dropSchema(admin, schema)
-      await admin.end()
-    }
+    })
   })
 })
