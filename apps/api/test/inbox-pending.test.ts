@@ -17,6 +17,16 @@ const identify = (n: string) => ({
   traits: { email: `pending-${n}@example.com` },
   messageId: `pending-${n}`,
 })
+/** The names of the events whose messageIds start with `prefix`, in the order they were written. */
+const appliedInOrder = async (prefix: string) =>
+  (
+    await context.server.database.db
+      .selectFrom('events')
+      .select('name')
+      .where('message_id', 'like', `${prefix}%`)
+      .orderBy('id')
+      .execute()
+  ).map((event) => event.name)
 const pendingCount = async () =>
   Number(
     (
@@ -125,14 +135,28 @@ test("small batches over a backlog in many partitions apply each person's calls 
   // Batches of 8: each partition offers up to twice its even share (a row or two here), and the
   // oldest 8 of those are taken; the busy person's calls come a few at a time, never out of order.
   expect(await drain(8)).toBe(calls.length)
-  const steps = await db
-    .selectFrom('events')
-    .select('name')
-    .where('message_id', 'like', 'skew-busy-%')
-    .orderBy('id')
-    .execute()
-  expect(steps.map((s) => s.name)).toEqual(busy.map((call) => call.event))
+  expect(await appliedInOrder('skew-busy-')).toEqual(busy.map((call) => call.event))
   expect(await pendingCount()).toBe(0)
+})
+
+test('a batch applies its envelopes in id order, also where the ids gain a digit', async () => {
+  const db = context.server.database.db
+  const { writeKey } = await httpSource(context.owner, 'Digits site')
+  // Ids come back from the claim as text, in no order, and are sorted by the processor: 99,995 and
+  // on sort before 100,000 and on, though "1" < "9".
+  await sql`select setval(pg_get_serial_sequence('inbox', 'id'), 99994)`.execute(db)
+  const steps = Array.from({ length: 12 }, (_, i) => ({
+    type: 'track',
+    userId: 'digits-person',
+    event: `Digit step ${i}`,
+    messageId: `digits-${i}`,
+  }))
+  expect((await track(context.server.url, writeKey, 'batch', { batch: steps })).status).toBe(200)
+  const ids = await db.selectFrom('inbox').select('id').where('message_id', 'like', 'digits-%').execute()
+  expect(ids.map((row) => String(row.id).length).sort()).toEqual([...Array(5).fill(5), ...Array(7).fill(6)])
+
+  expect(await drain()).toBe(steps.length)
+  expect(await appliedInOrder('digits-')).toEqual(steps.map((call) => call.event))
 })
 
 // A batch takes envelopes by deleting their pending rows. An envelope another transaction holds (a

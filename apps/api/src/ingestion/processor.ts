@@ -157,6 +157,11 @@ export class InboxProcessor implements Processor {
     // it if it is gone. (Locking every offered row first, `for update skip locked`, wrote a lock on
     // each: 50,000 to take 5,000 from a backlog of 50,000.)
     const offered = Math.min(this.batchSize, Math.ceil((2 * this.batchSize) / partitions.length))
+    // Each taken row is deleted through its key. Left to itself the planner deletes through a hash
+    // join over every pending row (it prices 5,000 index probes above one scan of the backlog), which
+    // grows with the backlog: with 60,000 pending, the claim took half as long again. Only for this
+    // statement; the rows come back in no order, and are put in id order here.
+    await joinsByKeyOnly(trx, true)
     const rows = await sql<ClaimedRow>`with oldest as (
         select x.partition, x.id from unnest(${sql.val(partitions)}::smallint[]) as p(n)
         cross join lateral (
@@ -167,8 +172,9 @@ export class InboxProcessor implements Processor {
         delete from inbox_pending q using oldest o where q.partition = o.partition and q.id = o.id
         returning q.id
       )
-      select ${claimedColumns} from inbox i join taken using (id) order by i.id`.execute(trx)
-    return rows.rows
+      select ${claimedColumns} from inbox i join taken using (id)`.execute(trx)
+    await joinsByKeyOnly(trx, false)
+    return rows.rows.sort(byId)
   }
 
   private async apply(trx: Kysely<Database>, rows: ClaimedRow[]): Promise<void> {
@@ -283,6 +289,18 @@ export class InboxProcessor implements Processor {
 }
 
 export const PROCESSOR = Symbol('InboxProcessor')
+
+/** Joins by nested loops only (no hash or merge join), or again as the planner likes, in this transaction. */
+const joinsByKeyOnly = (trx: Kysely<Database>, only: boolean) => {
+  const setting = only ? 'off' : 'on'
+  return sql`select set_config('enable_hashjoin', ${setting}, true), set_config('enable_mergejoin', ${setting}, true)`.execute(
+    trx,
+  )
+}
+
+/** Inbox ids (bigint, as text) in ascending order: a longer one is larger. */
+const byId = (a: ClaimedRow, b: ClaimedRow) =>
+  a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
 /** What the processor reads of a claimed inbox row (`i`). */
 const claimedColumns = sql`i.id, i.partition, i.workspace_id, i.source_id, i.envelope, i.attempts, i.received_at`
