@@ -161,7 +161,7 @@ export class InboxProcessor implements Processor {
     // join over every pending row (it prices 5,000 index probes above one scan of the backlog), which
     // grows with the backlog: with 60,000 pending, the claim took half as long again. Only for this
     // statement; the rows come back in no order, and are put in id order here.
-    await joinsByKeyOnly(trx, true)
+    await allowHashAndMergeJoins(trx, false)
     const rows = await sql<ClaimedRow>`with oldest as (
         select x.partition, x.id from unnest(${sql.val(partitions)}::smallint[]) as p(n)
         cross join lateral (
@@ -173,7 +173,7 @@ export class InboxProcessor implements Processor {
         returning q.id
       )
       select ${claimedColumns} from inbox i join taken using (id)`.execute(trx)
-    await joinsByKeyOnly(trx, false)
+    await allowHashAndMergeJoins(trx, true)
     return rows.rows.sort(byId)
   }
 
@@ -290,9 +290,9 @@ export class InboxProcessor implements Processor {
 
 export const PROCESSOR = Symbol('InboxProcessor')
 
-/** Joins by nested loops only (no hash or merge join), or again as the planner likes, in this transaction. */
-const joinsByKeyOnly = (trx: Kysely<Database>, only: boolean) => {
-  const setting = only ? 'off' : 'on'
+/** Lets the planner use hash and merge joins, or only nested loops, for the rest of this transaction. */
+const allowHashAndMergeJoins = (trx: Kysely<Database>, allowed: boolean) => {
+  const setting = allowed ? 'on' : 'off'
   return sql`select set_config('enable_hashjoin', ${setting}, true), set_config('enable_mergejoin', ${setting}, true)`.execute(
     trx,
   )

@@ -40,18 +40,19 @@ export class ThreadedTrackingIntake implements TrackingIntake {
       // The tracking port took calls in: the processor has work.
       if (event === 'accepted') wake()
     })
+    // Started again after a crash, the thread listens where it first did (the port chosen for 0 too).
+    this.trackingPort().then(
+      (port) => {
+        if (port !== undefined && options.tracking)
+          this.thread.workerData = { url, ...options, tracking: { ...options.tracking, port } }
+      },
+      () => undefined,
+    )
   }
 
-  /**
-   * The port the thread answers the tracking API on, once it listens (the one chosen when asked for
-   * 0; started again after a crash, it listens on the same), or why it could not.
-   */
+  /** The port the thread answers the tracking API on, once it listens, or why it could not. */
   async trackingPort(): Promise<number | undefined> {
-    const { trackingPort } = (await this.thread.ready()) as { trackingPort?: number }
-    const data = this.thread.workerData as ThreadOptions
-    if (trackingPort !== undefined && data.tracking)
-      this.thread.workerData = { ...data, tracking: { ...data.tracking, port: trackingPort } }
-    return trackingPort
+    return ((await this.thread.ready()) as { trackingPort?: number }).trackingPort
   }
 
   get osThreadId(): number | undefined {

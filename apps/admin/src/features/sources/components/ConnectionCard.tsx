@@ -7,6 +7,13 @@ import { useWriteKey } from '../hooks/useSources'
 import { CopyField } from './CopyField'
 import { ListenerBadge } from './SourceBadges'
 
+const sendHere = (
+  <>
+    Point any Segment library here, or POST to <code>/v1/track</code>, <code>/v1/identify</code> or{' '}
+    <code>/v1/batch</code> with the write key as the HTTP Basic user name.
+  </>
+)
+
 /** How data reaches this source: the tracking API and its write key, a webhook address, a receiver. */
 export function ConnectionCard({
   source,
@@ -36,10 +43,8 @@ export function ConnectionCard({
               value={`${window.location.protocol}//${window.location.hostname}:${source.trackingPort}`}
               hint={
                 <>
-                  Point any Segment library here, or POST to <code>/v1/track</code>, <code>/v1/identify</code>{' '}
-                  or <code>/v1/batch</code> with the write key as the HTTP Basic user name. This port answers
-                  the tracking API alone, so that bursts of events never slow this interface down. Behind a
-                  reverse proxy, use the address the proxy gives this port.
+                  {sendHere} This port answers the tracking API alone, so that bursts of events never slow
+                  this interface down. Behind a reverse proxy, use the address the proxy gives this port.
                 </>
               }
             />
@@ -49,10 +54,7 @@ export function ConnectionCard({
             value={origin}
             hint={
               source.trackingPort === null ? (
-                <>
-                  Point any Segment library here, or POST to <code>/v1/track</code>, <code>/v1/identify</code>{' '}
-                  or <code>/v1/batch</code> with the write key as the HTTP Basic user name.
-                </>
+                sendHere
               ) : (
                 <>
                   The same calls under <code>/v1</code>, beside this interface.
