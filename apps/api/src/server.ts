@@ -39,7 +39,7 @@ import { SyncScheduler } from './sources/sync-scheduler.js'
 import { setThreadPriority, yieldingPriority } from './threads/os-thread.js'
 import { httpSource } from './tracking/http-source.js'
 import { ThreadedTrackingIntake } from './tracking/threaded-intake.js'
-import { answerTrackingCall } from './tracking/tracking-call.js'
+import { answerTrackingCall, maxReadBytes } from './tracking/tracking-call.js'
 import { TRACKING_INTAKE } from './tracking/tracking-intake.js'
 import {
   closeTrackingServer,
@@ -138,6 +138,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           )
 
     const adapter = new FastifyAdapter({ loggerInstance: logger, trustProxy: config.trustProxy, bodyLimit })
+    // Anyone may call the tracking API and webhooks before any check: they read what the tracking
+    // port reads at most, not the 100 MB an upload may take.
+    adapter.getInstance().addHook('onRoute', (route) => {
+      if (/^\/(v1|hooks)\//.test(route.url)) route.bodyLimit = maxReadBytes
+    })
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.register({ config, logger, database, plugins, secretBox, processor, trackingThread }),
       adapter,

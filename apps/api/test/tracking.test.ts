@@ -158,16 +158,26 @@ describe('the Segment-compatible tracking API', () => {
             messageId: `one-big-${tag}`,
             properties: { blob: 'x'.repeat(33 * 1024) },
           },
+          // 17,408 characters, 34,816 bytes: the limit is in bytes, as Segment's.
+          {
+            type: 'track',
+            userId: 'u',
+            event: 'Wide',
+            messageId: `one-wide-${tag}`,
+            properties: { blob: 'é'.repeat(17 * 1024) },
+          },
         ],
       })
       expect(oneTooBig.status).toBe(200)
       expect(oneTooBig.body).toMatchObject({ accepted: 1 })
-      const tooBig = await context.server.database.db
-        .selectFrom('dead_letters')
-        .select('reason')
-        .where('message_id', '=', `one-big-${tag}`)
-        .executeTakeFirstOrThrow()
-      expect(tooBig.reason).toContain('larger than 32 KB')
+      for (const messageId of [`one-big-${tag}`, `one-wide-${tag}`]) {
+        const tooBig = await context.server.database.db
+          .selectFrom('dead_letters')
+          .select('reason')
+          .where('message_id', '=', messageId)
+          .executeTakeFirstOrThrow()
+        expect(tooBig.reason).toContain('larger than 32 KB')
+      }
 
       const noEvent = await track(url, writeKey, 'track', { userId: 'u' })
       expect(noEvent.status).toBe(400)
@@ -191,6 +201,34 @@ describe('the Segment-compatible tracking API', () => {
       expect(refused.reason).toContain('event')
       expect((await context.owner.post(`/api/v1/dead-letters/${refused.id}/retry`)).status).toBe(409)
       expect((await context.owner.delete(`/api/v1/dead-letters/${refused.id}`)).status).toBe(204)
+
+      // One call refused by Segment's rules, one by the envelope's (an event name over 200
+      // characters), one taken: each reason and each dead letter names its own call.
+      const twoWays = await track(url, writeKey, 'batch', {
+        batch: [
+          { type: 'track', event: 'Nobody', messageId: `ways-nobody-${tag}` },
+          { type: 'track', userId: 'ways-user', event: 'E'.repeat(201), messageId: `ways-long-${tag}` },
+          { type: 'track', userId: 'ways-user', event: 'Fine', messageId: `ways-fine-${tag}` },
+        ],
+      })
+      expect(twoWays.status).toBe(200)
+      expect(twoWays.body.accepted).toBe(1)
+      expect(
+        twoWays.body.rejected.map((r: { index: number; messageId: string }) => [r.index, r.messageId]),
+      ).toEqual([
+        [0, `ways-nobody-${tag}`],
+        [1, `ways-long-${tag}`],
+      ])
+      const stored = await context.server.database.db
+        .selectFrom('dead_letters')
+        .select(['message_id', 'envelope'])
+        .where('message_id', 'in', [`ways-nobody-${tag}`, `ways-long-${tag}`])
+        .orderBy('message_id')
+        .execute()
+      expect(stored.map((d) => [d.message_id, (d.envelope as { event: string }).event])).toEqual([
+        [`ways-long-${tag}`, 'E'.repeat(201)],
+        [`ways-nobody-${tag}`, 'Nobody'],
+      ])
 
       // Disabled, its key is refused at once, though it was just looked up (and kept).
       await context.owner.patch(`/api/v1/sources/${sourceId}`, { enabled: false })
@@ -235,41 +273,19 @@ describe('the Segment-compatible tracking API', () => {
 
   test('on the tracking port, a body declared larger than anyone should send is refused unread', async () => {
     const { writeKey } = await httpSource(context.owner, 'Port giant')
-    const url = new URL(`${context.server.trackingUrl}/v1/batch`)
-    const answer = await new Promise<{ status: number; connection: string | undefined; body: string }>(
-      (resolve, reject) => {
-        const sent = request(
-          url,
-          {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              'content-length': '20000000',
-              authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
-            },
-          },
-          (response) => {
-            let body = ''
-            response.on('data', (chunk) => {
-              body += chunk
-            })
-            response.on('end', () =>
-              resolve({
-                status: response.statusCode as number,
-                connection: response.headers.connection,
-                body,
-              }),
-            )
-          },
-        )
-        sent.on('error', reject)
-        // A first chunk of the 20 MB it announced: the answer comes without the rest.
-        sent.write('{"batch":[')
-      },
-    )
+    const answer = await sendGiant(new URL(`${context.server.trackingUrl}/v1/batch`), writeKey)
     expect(answer.status).toBe(400)
     expect(answer.connection).toBe('close')
     expect(JSON.parse(answer.body).detail).toBe('the request is 20000000 bytes; the limit is 500 KB a batch')
+  })
+
+  test('on the main port, public routes read no more than the tracking port does', async () => {
+    const { id, writeKey } = await httpSource(context.owner, 'Main giant')
+    for (const path of ['/v1/batch', `/hooks/${id}`]) {
+      const answer = await sendGiant(new URL(`${context.server.url}${path}`), writeKey)
+      expect(answer.status).toBe(413)
+      expect(answer.type).toContain('application/problem+json')
+    }
   })
 
   test('a tracking port that is taken stops the start, naming it', async () => {
@@ -298,3 +314,38 @@ describe('the Segment-compatible tracking API', () => {
     }
   })
 })
+
+/** Announces a 20 MB body and sends only its first bytes: the answer must come without the rest. */
+function sendGiant(url: URL, writeKey: string) {
+  return new Promise<{ status: number; connection?: string; type?: string; body: string }>(
+    (resolve, reject) => {
+      const sent = request(
+        url,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': '20000000',
+            authorization: `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`,
+          },
+        },
+        (response) => {
+          let body = ''
+          response.on('data', (chunk) => {
+            body += chunk
+          })
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode as number,
+              connection: response.headers.connection,
+              type: response.headers['content-type'],
+              body,
+            }),
+          )
+        },
+      )
+      sent.on('error', reject)
+      sent.write('{"batch":[')
+    },
+  )
+}

@@ -17,6 +17,13 @@ export interface TrackingCall {
   size: number
 }
 
+/**
+ * The most of any public request (the tracking API on either port, a webhook) that is read before it
+ * is refused: bodies over their call's limit are still read to the end up to this, so that a client
+ * still sending gets its 400; beyond it, nobody should be sending, and the connection is closed.
+ */
+export const maxReadBytes = 16 * 1024 * 1024
+
 /** The most a request of this call may hold: Segment's 500 KB a batch, 32 KB a call. */
 export const bodyLimitOf = (call: string) => (isBatch(call) ? maxBatchBytes : maxCallBytes)
 

@@ -93,6 +93,8 @@ export async function receiveTracking(
   const receivedAt = new Date()
   const messages = batch?.data ? batch.data.batch : [{ ...(body as object), type: request.call }]
   const envelopes: unknown[] = []
+  // Which call each envelope came from: the ingestion's reasons name envelopes, the answer calls.
+  const callOf: number[] = []
   const rejected: Rejected[] = []
   // No call can be over the limit when the whole body is not; a body of unknown size is measured.
   const measureCalls = !(request.size > 0) || request.size > maxCallBytes
@@ -101,7 +103,7 @@ export async function receiveTracking(
       typeof (message as { messageId?: unknown })?.messageId === 'string'
         ? (message as { messageId: string }).messageId
         : null
-    if (measureCalls && JSON.stringify(message ?? null).length > maxCallBytes) {
+    if (measureCalls && Buffer.byteLength(JSON.stringify(message ?? null)) > maxCallBytes) {
       rejected.push({ index, messageId, errors: [{ path: '', message: 'the call is larger than 32 KB' }] })
       return
     }
@@ -123,10 +125,12 @@ export async function receiveTracking(
       return
     }
     envelopes.push(segmentToEnvelope(call.data, receivedAt, batch?.data))
+    callOf.push(index)
   })
   const result = await ingestion.ingest(request.workspaceId, request.sourceId, envelopes)
   for (const invalid of result.invalid)
-    rejected.push({ index: invalid.index, messageId: invalid.messageId, errors: invalid.errors })
+    rejected.push({ index: callOf[invalid.index]!, messageId: invalid.messageId, errors: invalid.errors })
+  rejected.sort((a, b) => a.index - b.index)
   if (rejected.length) {
     await recordRefused(
       db,

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import { describeProblem, notFound, ProblemError, problemBody } from '../http/problem.js'
-import { bodyLimitOf, type TrackingCall } from './tracking-call.js'
+import { bodyLimitOf, maxReadBytes, type TrackingCall } from './tracking-call.js'
 import type { TrackingResult } from './tracking-intake.js'
 
 export const TRACKING_ADDRESS = Symbol('TrackingAddress')
@@ -16,9 +16,6 @@ export interface TrackingAddress {
 
 /** Answers one request (answerTrackingCall, with this thread's write keys and intake). */
 export type AnswerTracking = (request: TrackingCall) => Promise<TrackingResult>
-
-/** Bodies over the limit are still read to the end, up to this; beyond it, the connection is closed. */
-const maxDrainedBytes = 16 * 1024 * 1024
 
 /**
  * The tracking API on a port of its own (RAPPORT_TRACKING_PORT), served by the thread that takes the
@@ -72,7 +69,7 @@ async function serve(
     // sending, gets the answer; one declared larger than anyone should send is refused unread.
     const declared = Number(request.headers['content-length'])
     const { body, size } =
-      declared > maxDrainedBytes
+      declared > maxReadBytes
         ? { body: Buffer.alloc(0), size: declared }
         : await readBody(request, bodyLimitOf(call))
     const result = await answer({ call, authorization: request.headers.authorization, body, size })
@@ -94,9 +91,9 @@ function readBody(request: IncomingMessage, limit: number): Promise<{ body: Buff
     request.on('data', (chunk: Buffer) => {
       size += chunk.length
       if (size <= limit) chunks.push(chunk)
-      else if (size > maxDrainedBytes) {
+      else if (size > maxReadBytes) {
         request.destroy()
-        reject(new ProblemError(413, `the request is over ${maxDrainedBytes} bytes`))
+        reject(new ProblemError(413, `the request is over ${maxReadBytes} bytes`))
       }
     })
     request.on('end', () =>
