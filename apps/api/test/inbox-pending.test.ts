@@ -204,3 +204,54 @@ test.skipIf(!testDatabaseUrl())(
     ).toBe(200)
   },
 )
+
+// Retrying one at a time after a batch failed, an envelope still waits for its partition: another
+// worker's batch there may hold the same person's earlier envelopes, which must apply first.
+test.skipIf(!testDatabaseUrl())(
+  'one by one after a failed batch, an envelope waits for the worker that holds its partition',
+  async () => {
+    const db = context.server.database.db
+    const { writeKey } = await httpSource(context.owner, 'Partition held site')
+    const poison = {
+      type: 'track',
+      userId: 'held-poison',
+      event: 'Time travel',
+      messageId: 'held-poison',
+      timestamp: '0000-01-01T00:00:00Z',
+    }
+    const calls = [poison, ...['p-1', 'p-2', 'p-3', 'p-4', 'p-5', 'p-6'].map(identify)]
+    expect((await track(context.server.url, writeKey, 'batch', { batch: calls })).status).toBe(200)
+    const rows = await db
+      .selectFrom('inbox')
+      .select(['message_id', 'partition'])
+      .where(
+        'message_id',
+        'in',
+        calls.map((c) => c.messageId),
+      )
+      .execute()
+    const poisoned = rows.find((r) => r.message_id === 'held-poison')!.partition
+    const other = rows.find((r) => r.partition !== poisoned)!
+    // Another worker's batch holds that partition (its lock, as the claim takes it).
+    const released = signal()
+    const holding = signal()
+    const holder = db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('rapport inbox ' || current_schema()), ${other.partition})`.execute(
+        trx,
+      )
+      holding.done()
+      await released.happened
+    })
+    await holding.happened
+    const draining = drain()
+    const waited = lockWaitOf(db, 'select pg_advisory_xact_lock(hashtext(')
+    await waited.finally(released.done)
+    await holder
+    await draining
+    expect(await pendingCount()).toBe(0)
+    const id = other.message_id.replace('pending-', '')
+    expect((await context.owner.get(`/api/v1/customers/lookup?type=userId&value=pending-${id}`)).status).toBe(
+      200,
+    )
+  },
+)

@@ -234,6 +234,9 @@ export class InboxProcessor implements Processor {
     for (const { partition, id } of pending) {
       try {
         await this.db.transaction().execute(async (trx) => {
+          // Its partition first, as a batch takes it, but waiting for it: a worker applying a batch
+          // of that partition may hold earlier envelopes of the same person, which must go first.
+          await sql`select pg_advisory_xact_lock(${partitionLockClass}, ${partition})`.execute(trx)
           // Taken by deleting its pending row, as in a batch; gone if another worker took it.
           const rows = await sql<ClaimedRow>`with taken as (
               delete from inbox_pending where partition = ${partition} and id = ${id} returning id
