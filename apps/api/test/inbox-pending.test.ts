@@ -255,3 +255,94 @@ test.skipIf(!testDatabaseUrl())(
     )
   },
 )
+
+// A batch applies in one transaction: cut off partway (its connection killed while it waits to
+// apply, as when the server dies), nothing of it stays, and the replay ends as an uncut run does.
+test.skipIf(!testDatabaseUrl())(
+  'a batch cut off partway replays to the same result as one that was not',
+  async () => {
+    const db = context.server.database.db
+    const { id: sourceId, writeKey } = await httpSource(context.owner, 'Cut off site')
+    const callsOf = (p: string) =>
+      [1, 2, 3, 4, 5].flatMap((i) => [
+        {
+          type: 'identify',
+          anonymousId: `${p}-anon-${i}`,
+          traits: { email: `${p}-${i}@example.com` },
+          messageId: `${p}-a-${i}`,
+        },
+        { type: 'track', anonymousId: `${p}-anon-${i}`, event: 'Viewed', messageId: `${p}-b-${i}` },
+        {
+          type: 'identify',
+          userId: `${p}-user-${i}`,
+          anonymousId: `${p}-anon-${i}`,
+          traits: { plan: 'pro' },
+          messageId: `${p}-c-${i}`,
+        },
+      ])
+    /** What the run made of a prefix's calls, with the prefix taken out. */
+    const outcome = async (p: string) => {
+      const events = await db
+        .selectFrom('events')
+        .select(['message_id', 'customer_id', 'name'])
+        .where('message_id', 'like', `${p}-%`)
+        .execute()
+      const identities = await db
+        .selectFrom('identities')
+        .select(['type', 'value', 'customer_id'])
+        .where('value', 'like', `${p}-%`)
+        .execute()
+      const byCustomer = new Map<string, string[]>()
+      for (const identity of identities)
+        byCustomer.set(identity.customer_id, [
+          ...(byCustomer.get(identity.customer_id) ?? []),
+          `${identity.type}:${identity.value.replace(p, '')}`,
+        ])
+      return {
+        events: events.map((e) => `${e.message_id.replace(p, '')} ${e.name}`).sort(),
+        eventsOnCustomers: new Set(events.map((e) => e.customer_id)).size,
+        profiles: [...byCustomer.values()].map((ids) => ids.sort().join(' ')).sort(),
+      }
+    }
+
+    expect((await track(context.server.url, writeKey, 'batch', { batch: callsOf('calm') })).status).toBe(200)
+    await drain()
+
+    expect((await track(context.server.url, writeKey, 'batch', { batch: callsOf('cut') })).status).toBe(200)
+    const workspace = await db
+      .selectFrom('sources')
+      .select('workspace_id')
+      .where('id', '=', sourceId)
+      .executeTakeFirstOrThrow()
+    // The batch is claimed, then waits for its workspace; there its connection is killed.
+    const released = signal()
+    const holding = signal()
+    const holder = db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(7214, hashtext(${workspace.workspace_id}))`.execute(trx)
+      holding.done()
+      await released.happened
+    })
+    await holding.happened
+    const draining = drain()
+    await lockWaitOf(db, 'select pg_advisory_xact_lock($1, hashtext(')
+    const killed = await sql<{
+      killed: boolean
+    }>`select pg_terminate_backend(pid) as killed from pg_stat_activity
+    where wait_event_type = 'Lock' and starts_with(query, 'select pg_advisory_xact_lock($1, hashtext(')`.execute(
+      db,
+    )
+    expect(killed.rows.map((r) => r.killed)).toEqual([true])
+    released.done()
+    await holder
+    await draining
+    await drain()
+
+    expect(await pendingCount()).toBe(0)
+    const letters = (await context.owner.get('/api/v1/dead-letters')).body.items
+    expect(letters.filter((d: { messageId: string }) => d.messageId.startsWith('cut-'))).toEqual([])
+    const calm = await outcome('calm')
+    expect(calm.profiles).toHaveLength(5)
+    expect(calm.events).toHaveLength(15)
+    expect(await outcome('cut')).toEqual(calm)
+  },
+)

@@ -42,10 +42,16 @@ export async function connect(options: ConnectionOptions): Promise<DatabaseHandl
       application_name: options.applicationName ?? 'rapport',
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     })
-    // A dropped idle connection must not take the process down; the pool replaces it.
+    // A dropped connection must not take the process down: idle, the pool replaces it; in use
+    // (PostgreSQL restarted, the backend terminated), its statement fails, the transaction is rolled
+    // back, and the pool drops it when it is given back. Without a listener of its own, a client
+    // in use that loses its connection emits an error nobody handles.
     pool.on('error', () => {})
     const statements = new PreparedStatements()
-    pool.on('connect', (client) => statements.attach(client))
+    pool.on('connect', (client) => {
+      client.on('error', () => {})
+      statements.attach(client)
+    })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return { db, kind: 'postgres', location: redactUrl(options.url), close: () => db.destroy() }
   }
