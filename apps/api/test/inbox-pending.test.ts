@@ -193,7 +193,7 @@ test.skipIf(!testDatabaseUrl())(
 
     const draining = drain()
     // The claim waits for the held envelope (PostgreSQL says so); only then is it given back.
-    const waited = lockWaitOf(db, 'with oldest as')
+    const waited = lockWaitOf(db, 'with offered as')
     await waited.finally(givenBack.done)
     await holder
     const drained = await draining
@@ -346,3 +346,47 @@ test.skipIf(!testDatabaseUrl())(
     expect(await outcome('cut')).toEqual(calm)
   },
 )
+
+// A person's calls before they identified are keyed by their anonymousId, the later ones by their
+// userId: two partitions. Batches are an id prefix of what they take, so the later calls never
+// apply before the earlier ones, even when the earlier partition has more than it offers.
+test('calls from before and after a person identified apply in the order they arrived', async () => {
+  const { writeKey } = await httpSource(context.owner, 'Identified site')
+  const before = Array.from({ length: 6 }, (_, i) => ({
+    type: 'track',
+    anonymousId: 'order-anon',
+    event: `Before ${i}`,
+    messageId: `order-person-before-${i}`,
+  }))
+  const identified = {
+    type: 'identify',
+    userId: 'order-user',
+    anonymousId: 'order-anon',
+    traits: { email: 'order@example.com' },
+    messageId: 'order-person-identified',
+  }
+  const after = Array.from({ length: 3 }, (_, i) => ({
+    type: 'track',
+    userId: 'order-user',
+    event: `After ${i}`,
+    messageId: `order-person-after-${i}`,
+  }))
+  const others = Array.from({ length: 20 }, (_, i) => identify(`order-${i}`))
+  const calls = [...before, identified, ...after, ...others]
+  expect((await track(context.server.url, writeKey, 'batch', { batch: calls })).status).toBe(200)
+  const partitions = await context.server.database.db
+    .selectFrom('inbox')
+    .select('partition')
+    .where('message_id', 'in', ['order-person-before-0', 'order-person-identified'])
+    .distinct()
+    .execute()
+  expect(partitions).toHaveLength(2)
+
+  expect(await drain(4)).toBe(calls.length)
+  expect(await appliedInOrder('order-person-')).toEqual([
+    ...before.map((call) => call.event),
+    'Profile updated',
+    ...after.map((call) => call.event),
+  ])
+  expect(await pendingCount()).toBe(0)
+})

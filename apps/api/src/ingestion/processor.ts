@@ -17,6 +17,8 @@ export const maxAttempts = 3
 const partitionLockClass = sql`hashtext('rapport inbox ' || current_schema())`
 /** The class of the two-key advisory locks held per workspace while its batch applies. */
 const workspaceLockClass = 7214
+/** Above every inbox id (a bigserial): no partition caps the batch. */
+const maxId = '9223372036854775807'
 
 interface ClaimedRow {
   id: string
@@ -149,25 +151,35 @@ export class InboxProcessor implements Processor {
     const partitions = locked.rows.map((row) => row.partition)
     // The oldest ids of those partitions, read from each partition's own prefix in key order (a sort
     // of narrow ids, not of envelopes); then taken by deleting their pending rows, and the rows
-    // themselves read. Any prefix of each partition keeps per-customer order. Each partition offers
-    // up to twice its even share of the batch, so that a claim reads about two batches' worth of ids
-    // however long the backlog (it used to read all of a 50,000 backlog), at the cost of smaller
-    // batches while one partition holds most of it. Deleting is what takes a row: where another
-    // transaction (one retrying envelope by envelope) holds it, the claim waits for it, then skips
-    // it if it is gone. (Locking every offered row first, `for update skip locked`, wrote a lock on
-    // each: 50,000 to take 5,000 from a backlog of 50,000.)
+    // themselves read. Each partition offers up to twice its even share of the batch, so that a
+    // claim reads about two batches' worth of ids however long the backlog (it used to read all of a
+    // 50,000 backlog), at the cost of smaller batches while one partition holds most of it.
+    // Deleting is what takes a row: where another transaction (one retrying envelope by envelope)
+    // holds it, the claim waits for it, then skips it if it is gone. (Locking every offered row
+    // first, `for update skip locked`, wrote a lock on each: 50,000 to take 5,000 from a backlog of
+    // 50,000.)
     const offered = Math.min(this.batchSize, Math.ceil((2 * this.batchSize) / partitions.length))
+    // The batch is a prefix, by id, of everything pending in the partitions it holds: each partition
+    // is asked for one row more than it offers, and one that has it caps the batch below that row,
+    // which could be older than other partitions' offered ones. A person's calls can sit in two
+    // partitions (the anonymous ones, and those after they identified, keyed by their userId): a
+    // batch never applies the later ones before the earlier.
+    //
     // Each taken row is deleted through its key. Left to itself the planner deletes through a hash
     // join over every pending row (it prices 5,000 index probes above one scan of the backlog), which
     // grows with the backlog: with 60,000 pending, the claim took half as long again. Only for this
     // statement; the rows come back in no order, and are put in id order here.
     await allowHashAndMergeJoins(trx, false)
-    const rows = await sql<ClaimedRow>`with oldest as (
+    const rows = await sql<ClaimedRow>`with offered as (
         select x.partition, x.id from unnest(${sql.val(partitions)}::smallint[]) as p(n)
         cross join lateral (
-          select partition, id from inbox_pending where partition = p.n order by id limit ${offered}
+          select partition, id from inbox_pending where partition = p.n order by id limit ${offered + 1}
         ) x
-        order by x.id limit ${this.batchSize}
+      ), oldest as (
+        select partition, id from offered
+        where id < coalesce((select min(next) from (select max(id) as next from offered
+          group by partition having count(*) > ${offered}) capped), ${maxId})
+        order by id limit ${this.batchSize}
       ), taken as (
         delete from inbox_pending q using oldest o where q.partition = o.partition and q.id = o.id
         returning q.id
