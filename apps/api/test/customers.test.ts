@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { IngestionService } from '../src/ingestion/ingestion.service.js'
 import { httpSource, memberWithRole, track, useTestServer } from './harness.js'
 
 const context = useTestServer()
@@ -143,6 +144,32 @@ describe('identity resolution, merges and unmerge', () => {
     })
     expect(conflicts[0].reason).toContain('userId')
     expect(first.openConflicts).toBe(1)
+    // The new profile the second userId started names the conflict too.
+    const secondConflicts = (await context.owner.get(`/api/v1/customers/${second.id}/merges`)).body.conflicts
+    expect(secondConflicts.map((c: { id: string }) => c.id)).toEqual([conflicts[0].id])
+    expect(conflicts[0].customerIds.sort()).toEqual([first.id, second.id].sort())
+    expect(second.openConflicts).toBe(1)
+
+    // Once the first profile is merged into another, the survivor counts the conflict as its merge
+    // history shows it: over every profile merged into it.
+    const workspaceId = (await context.owner.get('/api/v1/me')).body.workspace.id
+    const ingestion = context.server.app.get(IngestionService)
+    const identify = (messageId: string, ...emails: string[]) => ({
+      type: 'identify',
+      messageId,
+      occurredAt: at(12),
+      identifiers: emails.map((value) => ({ type: 'email', value })),
+    })
+    await ingestion.ingest(workspaceId, null, [identify('c-3', 'other@example.com')])
+    await context.server.processor.settled()
+    await ingestion.ingest(workspaceId, null, [identify('c-4', 'other@example.com', 'shared@example.com')])
+    await context.server.processor.settled()
+    const survivor = (await context.owner.get(`/api/v1/customers/${first.id}`)).body
+    expect(survivor.id).not.toBe(first.id)
+    expect((await context.owner.get(`/api/v1/customers/${survivor.id}/merges`)).body.conflicts).toHaveLength(
+      1,
+    )
+    expect(survivor.openConflicts).toBe(1)
   })
 
   test('blocked identifier values never join people', async () => {

@@ -241,7 +241,8 @@ export interface ProfileRow {
  * A whole profile in one statement (one round trip, one snapshot): the current profile for an id
  * (following merges), its identities, traits with provenance, its records counted and summed, recent
  * records, the sources that sent anything about it,
- * and how many profiles were merged into it and conflicts name it.
+ * and how many profiles were merged into it and how many conflicts name it or any profile merged
+ * into it (the merge history's tree, so that the count and the history agree).
  *
  * Records come counted and summed in one pass per (type, status, currency, deletion), which gives
  * the counts, the open items and lifetime value (`ValueGroup`): a customer with 10,000 invoices took
@@ -294,7 +295,13 @@ export async function loadProfile(db: Db, workspaceId: string, id: string): Prom
               from records r where r.workspace_id = c.workspace_id and r.customer_id = c.id
               group by 1, 2, 3, 4) g) as record_groups,
       (select count(*)::int from customers m where m.merged_into = c.id) as merged,
-      (select count(*)::int from merge_conflicts k where k.workspace_id = c.workspace_id and c.id = any(k.customer_ids)) as conflicts
+      (select count(*)::int from merge_conflicts k where k.workspace_id = c.workspace_id and k.customer_ids && array(
+          with recursive tree(id) as (
+            select c.id
+            union
+            select m.id from customers m join tree on m.merged_into = tree.id
+          )
+          select id from tree)) as conflicts
     from customers c
     where c.id = (select chain.id from chain where chain.merged_into is null limit 1)`.execute(db)
   return rows[0]

@@ -128,7 +128,13 @@ export async function applyBatch(
       graph.attach(identifier, customerId, profileId)
       writes.identities.push({ identifier, at: row })
     }
-    for (const conflict of plan.conflicts) writes.conflicts.push({ ...conflict, ...context })
+    for (const conflict of plan.conflicts) {
+      // A plan leaves out the profile it creates (it has no id yet): name it here, so that the new
+      // profile's merge history and open conflicts show the conflict as well as the other's.
+      const profileIds =
+        plan.target.kind === 'new' ? [customerId, ...conflict.profileIds] : conflict.profileIds
+      writes.conflicts.push({ ...conflict, profileIds, ...context })
+    }
     outcomes.push(plan.merges.length ? 'merged' : plan.target.kind === 'existing' ? 'updated' : 'created')
     writes.touch(customerId, occurredAt)
     writes.content(item.envelope, row)
