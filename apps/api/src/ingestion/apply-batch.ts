@@ -114,7 +114,7 @@ export async function applyBatch(
       // A merge into a profile this envelope creates names it '' in the plan: it has its id only now.
       const into = merge.into || customerId
       graph.merge(merge.from, into)
-      writes.merges.push({ ...merge, into, ...context })
+      writes.merges.push({ ...merge, into, root: into, above: [into], ...context })
     }
     // Every row this envelope writes shares its context (resolve() moves them all at once).
     const row = writes.context({
@@ -141,7 +141,7 @@ export async function applyBatch(
   }
 
   // Rows written for a profile that a later envelope of this batch merged away follow it.
-  writes.resolve((id) => graph.root(id))
+  writes.resolve((id) => graph.chain(id))
   await writes.flush(trx, workspaceId, settings)
   return {
     customersCreated: writes.newCustomers.size,
@@ -214,6 +214,13 @@ class Graph {
     let current = id
     for (let next = this.mergedInto.get(current); next; next = this.mergedInto.get(current)) current = next
     return current
+  }
+
+  /** The profile and each one it was merged into during this batch, in order: the root is last. */
+  chain(id: string): string[] {
+    const chain = [id]
+    for (let next = this.mergedInto.get(id); next; next = this.mergedInto.get(next)) chain.push(next)
+    return chain
   }
 
   ownerOf(key: string): string | undefined {
@@ -307,7 +314,20 @@ class Writes {
   private readonly contexts: RowContext[] = []
   newCustomers = new Map<string, { firstSeen: Date; lastSeen: Date }>()
   touched = new Map<string, { firstSeen: Date; lastSeen: Date }>()
-  merges: { from: string; into: string; via: Identifier; sourceId: string | null; messageId: string }[] = []
+  /**
+   * Each merge as planned (`into` is the profile the plan named, kept as the merge's survivor so
+   * that the history is the same however the envelopes were batched), with `above`: `into` and each
+   * profile it was merged into later in this batch, up to `root`, where the rows end up.
+   */
+  merges: {
+    from: string
+    into: string
+    root: string
+    above: string[]
+    via: Identifier
+    sourceId: string | null
+    messageId: string
+  }[] = []
   identities: { identifier: Identifier; at: RowContext }[] = []
   conflicts: {
     identifier: Identifier
@@ -317,7 +337,8 @@ class Writes {
     messageId: string
   }[] = []
   observations: { key: string; value: unknown; at: RowContext }[] = []
-  records = new Map<string, { envelope: Extract<Envelope, { type: 'record' }>; at: RowContext }>()
+  /** Per record, every version this batch carries, in arrival order. */
+  records = new Map<string, { envelope: Extract<Envelope, { type: 'record' }>; at: RowContext }[]>()
   events: {
     kind: string
     name: string
@@ -368,10 +389,10 @@ class Writes {
         return
       case 'record': {
         const { object } = envelope
-        this.records.set(`${row.sourceId ?? 'none'}|${object.type}|${object.externalId}`, {
-          envelope,
-          at: row,
-        })
+        const key = `${row.sourceId ?? 'none'}|${object.type}|${object.externalId}`
+        const versions = this.records.get(key)
+        if (versions) versions.push({ envelope, at: row })
+        else this.records.set(key, [{ envelope, at: row }])
         this.events.push({
           kind: 'record',
           name: envelope.event ?? recordEventName(envelope),
@@ -406,7 +427,8 @@ class Writes {
     }
   }
 
-  resolve(root: (id: string) => string) {
+  resolve(chain: (id: string) => string[]) {
+    const root = (id: string) => chain(id).at(-1)!
     for (const row of this.contexts) row.customerId = root(row.customerId)
     const touched = new Map<string, { firstSeen: Date; lastSeen: Date }>()
     for (const [id, seen] of this.touched) {
@@ -423,7 +445,10 @@ class Writes {
       )
     }
     this.touched = touched
-    for (const merge of this.merges) merge.into = root(merge.into)
+    for (const merge of this.merges) {
+      merge.above = chain(merge.into)
+      merge.root = merge.above.at(-1)!
+    }
   }
 
   async flush(trx: Trx, workspaceId: string, settings: IngestionSettings) {
@@ -537,27 +562,32 @@ class Writes {
     await this.updateCustomers(trx, workspaceId)
   }
 
-  /** Moves every row of each merged-away profile to its survivor, and records why. */
+  /**
+   * Moves every row of each merged-away profile to the profile it lives on now (its root), and
+   * records each merge as planned: A into B then B into C in one batch is stored as those two steps,
+   * as two batches would store them, so that undoing B into C leaves A with B.
+   */
   private async applyMerges(trx: Trx, workspaceId: string): Promise<Set<string>> {
     const survivors = new Set<string>()
     if (!this.merges.length) return survivors
     const from = this.merges.map((m) => m.from)
     const into = this.merges.map((m) => m.into)
+    const roots = this.merges.map((m) => m.root)
     for (const table of ['identities', 'trait_observations', 'records', 'events', 'feedback'] as const) {
       await sql`update ${sql.table(table)} t set customer_id = m.survivor
-        from unnest(${arrayOf(from, 'uuid')}, ${arrayOf(into, 'uuid')}) as m(merged, survivor)
+        from unnest(${arrayOf(from, 'uuid')}, ${arrayOf(roots, 'uuid')}) as m(merged, survivor)
         where t.workspace_id = ${workspaceId} and t.customer_id = m.merged`.execute(trx)
     }
     // Current traits of the survivors are recomputed from all observations below.
     await trx
       .deleteFrom('traits')
       .where('workspace_id', '=', workspaceId)
-      .where('customer_id', '=', anyOf([...from, ...into], 'uuid'))
+      .where('customer_id', '=', anyOf([...from, ...into, ...roots], 'uuid'))
       .execute()
     await sql`update customers c set merged_into = m.survivor, updated_at = now()
       from unnest(${arrayOf(from, 'uuid')}, ${arrayOf(into, 'uuid')}) as m(merged, survivor)
       where c.id = m.merged`.execute(trx)
-    for (const merge of this.merges) survivors.add(merge.into)
+    for (const merge of this.merges) survivors.add(merge.root)
     await trx
       .insertInto('merges')
       .values(
@@ -572,12 +602,21 @@ class Writes {
         })),
       )
       .execute()
-    // A survivor's first and last seen cover its merged profiles.
+    // A survivor's first and last seen cover its merged profiles, and so do those of each profile
+    // that a merge of this batch passed through (as they would after separate batches).
+    const pairs = this.merges.flatMap((m) => m.above.map((target) => [m.from, target] as const))
     await sql`update customers c set
         first_seen_at = least(c.first_seen_at, m.first_seen),
         last_seen_at = greatest(c.last_seen_at, m.last_seen)
-      from (select merged_into as id, min(first_seen_at) as first_seen, max(last_seen_at) as last_seen
-            from customers where id = ${anyOf(from, 'uuid')} group by merged_into) m
+      from (select p.target as id, min(f.first_seen_at) as first_seen, max(f.last_seen_at) as last_seen
+            from unnest(${arrayOf(
+              pairs.map((p) => p[0]),
+              'uuid',
+            )}, ${arrayOf(
+              pairs.map((p) => p[1]),
+              'uuid',
+            )}) as p(merged, target)
+            join customers f on f.id = p.merged group by p.target) m
       where c.id = m.id`.execute(trx)
     return survivors
   }
@@ -689,9 +728,26 @@ class Writes {
       observed_at = excluded.observed_at`.execute(trx)
   }
 
-  /** One row per (source, type, external id): the newest state wins, a delete is a tombstone. */
+  /**
+   * One row per (source, type, external id): the newest state wins, a delete is a tombstone. The
+   * rule lives in the upsert alone, so several versions of one record in a batch are applied as
+   * they would be in separate batches: the n-th version of every record in the n-th statement
+   * (one statement in the usual batch, where each record comes once).
+   */
   private async upsertRecords(trx: Trx, workspaceId: string) {
-    if (!this.records.size) return
+    const versions = [...this.records.values()]
+    for (let round = 0; ; round++) {
+      const rows = versions.flatMap((v) => v[round] ?? [])
+      if (!rows.length) return
+      await this.upsertRecordVersions(trx, workspaceId, rows)
+    }
+  }
+
+  private async upsertRecordVersions(
+    trx: Trx,
+    workspaceId: string,
+    versions: { envelope: Extract<Envelope, { type: 'record' }>; at: RowContext }[],
+  ) {
     const insert = bulkInsert(
       'records',
       {
@@ -708,7 +764,7 @@ class Writes {
         updated_at: 'timestamptz',
         deleted_at: 'timestamptz',
       },
-      [...this.records.values()].map((r) => {
+      versions.map((r) => {
         const o = r.envelope.object
         return owned(r.at, {
           source_key: r.at.sourceId ?? 'none',
