@@ -172,6 +172,33 @@ describe('identity resolution, merges and unmerge', () => {
     expect(survivor.openConflicts).toBe(1)
   })
 
+  test('search finds an identifier however the query spells it', async () => {
+    const { writeKey } = await httpSource(context.owner, 'Search site')
+    await send(writeKey, [
+      {
+        type: 'identify',
+        userId: 'search-user',
+        traits: { email: 'Search.Me@Example.com', phone: '+1 (555) 0100' },
+        messageId: 'q-1',
+        timestamp: at(15),
+      },
+    ])
+    const found = async (q: string) =>
+      (await context.owner.get(`/api/v1/customers?q=${encodeURIComponent(q)}`)).body.items.map(
+        (c: { identifier: { value: string } }) => c.identifier.value,
+      )
+    for (const q of [
+      '+1 555 0100',
+      '+15550100',
+      '555-0100',
+      '(555) 0100',
+      ' SEARCH.me@example.com',
+      'search.me',
+    ])
+      expect(await found(q), q).toEqual(['search-user'])
+    expect(await found('555-0199')).toEqual([])
+  })
+
   test('blocked identifier values never join people', async () => {
     const { writeKey } = await httpSource(context.owner, 'Blocked site')
     await send(writeKey, [

@@ -1,6 +1,6 @@
 import type { CustomerSummary, Profile, RecordView, TimelineEntry } from '@rapport/api-client'
 import type { Database } from '@rapport/db'
-import type { ValueGroup } from '@rapport/domain'
+import { normalizeIdentifier, type ValueGroup } from '@rapport/domain'
 import { type Kysely, sql } from 'kysely'
 import type { Db } from '../database/database.js'
 import { beforeCursor, decodeCursor, toPage } from '../http/pagination.js'
@@ -78,6 +78,7 @@ export async function searchCustomers(
     .limit(query.limit + 1)
   if (query.q) {
     const prefix = `${escapeLike(query.q.toLowerCase())}%`
+    const spellings = identifierPatterns(query.q)
     q = q.where((eb) =>
       eb.or([
         eb(sql`lower(c.display_name)`, 'like', prefix),
@@ -89,7 +90,14 @@ export async function searchCustomers(
             .selectFrom('identities as i')
             .select('i.customer_id')
             .where('i.workspace_id', '=', workspaceId)
-            .where(sql`lower(i.value)`, 'like', prefix),
+            .where((ib) =>
+              ib.or([
+                ib(sql`lower(i.value)`, 'like', prefix),
+                ...spellings.map(({ type, pattern }) =>
+                  ib.and([ib('i.type', '=', type), ib('i.value', 'like', pattern)]),
+                ),
+              ]),
+            ),
         ),
       ]),
     )
@@ -212,6 +220,23 @@ export function toRecordView(r: {
     sourceId: r.source_id,
     messageId: r.message_id,
   }
+}
+
+/**
+ * The query as the identifiers it could be, spelled as ingestion stores them (the same normalizer):
+ * ` Ann@Example.com` finds ann@example.com, `+1 555 0100` finds +15550100, and a number without its
+ * country code (`555-0100`, at least 4 digits) finds the numbers that end with it.
+ */
+function identifierPatterns(query: string): { type: string; pattern: string }[] {
+  const patterns: { type: string; pattern: string }[] = []
+  const email = normalizeIdentifier({ type: 'email', value: query }).value
+  if (email) patterns.push({ type: 'email', pattern: `${escapeLike(email)}%` })
+  if (/^[\d\s+().-]+$/.test(query)) {
+    const phone = normalizeIdentifier({ type: 'phone', value: query }).value
+    if (phone) patterns.push({ type: 'phone', pattern: `${phone}%` })
+    if (!phone.startsWith('+') && phone.length >= 4) patterns.push({ type: 'phone', pattern: `%${phone}` })
+  }
+  return patterns
 }
 
 function escapeLike(text: string): string {
