@@ -256,6 +256,65 @@ describe('identity resolution, merges and unmerge', () => {
     expect(web.map((e: { messageId: string }) => e.messageId)).toEqual(['p-page'])
     expect((await context.owner.get(`/api/v1/customers/${customer.id}/timeline?kind=nope`)).status).toBe(400)
   })
+
+  test('timeline by stage and source; equal times page without gaps or repeats; a bad cursor is a 400', async () => {
+    const one = await httpSource(context.owner, 'Stage one')
+    const two = await httpSource(context.owner, 'Stage two')
+    const workspaceId = (await context.owner.get('/api/v1/me')).body.workspace.id
+    const ingestion = context.server.app.get(IngestionService)
+    // Every step at the same minute: only the id orders them.
+    const step = (messageId: string, stage?: string) => ({
+      type: 'track',
+      messageId,
+      identifiers: [{ type: 'userId', value: 'stager' }],
+      occurredAt: at(45),
+      event: 'Step',
+      ...(stage ? { stage } : {}),
+    })
+    await ingestion.ingest(workspaceId, one.id, [step('st-1', 'purchase'), step('st-2', 'use'), step('st-3')])
+    await ingestion.ingest(workspaceId, two.id, [
+      step('st-4', 'purchase'),
+      step('st-5'),
+      step('st-6', 'use'),
+      step('st-7'),
+    ])
+    await context.server.processor.settled()
+    const customer = (await context.owner.get('/api/v1/customers/lookup?type=userId&value=stager')).body
+    const timeline = `/api/v1/customers/${customer.id}/timeline`
+    const ids = async (query: string) =>
+      (await context.owner.get(`${timeline}?${query}`)).body.items
+        .map((e: { messageId: string }) => e.messageId)
+        .sort()
+    expect(await ids('stage=purchase')).toEqual(['st-1', 'st-4'])
+    expect(await ids(`sourceId=${two.id}`)).toEqual(['st-4', 'st-5', 'st-6', 'st-7'])
+    expect(await ids(`sourceId=${one.id}&stage=use`)).toEqual(['st-2'])
+
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const query: string = cursor ? `&cursor=${cursor}` : ''
+      const page = (await context.owner.get(`${timeline}?limit=2${query}`)).body
+      seen.push(...page.items.map((e: { messageId: string }) => e.messageId))
+      cursor = page.nextCursor
+    } while (cursor)
+    expect(seen).toHaveLength(7)
+    expect([...seen].sort()).toEqual(['st-1', 'st-2', 'st-3', 'st-4', 'st-5', 'st-6', 'st-7'])
+
+    // A cursor that no page of that list gave: mangled, or with another list's kind of id.
+    const cursorOf = (text: string) => Buffer.from(text).toString('base64url')
+    for (const [path, bad] of [
+      ['/api/v1/customers', 'not-a-cursor'],
+      ['/api/v1/customers', cursorOf(`${at(1)}|42`)],
+      [`/api/v1/customers/${customer.id}/records`, cursorOf(`${at(1)}|42`)],
+      [timeline, cursorOf(`${at(1)}|${customer.id}`)],
+      [timeline, cursorOf(`yesterday|42`)],
+    ]) {
+      const answer = await context.owner.get(`${path}?cursor=${bad}`)
+      expect(answer.status, `${path} ${bad}`).toBe(400)
+      expect(answer.headers.get('content-type')).toContain('application/problem+json')
+      expect(answer.body.errors[0].path).toBe('cursor')
+    }
+  })
 })
 
 describe('erase', () => {

@@ -116,7 +116,7 @@ export async function searchCustomers(
       ),
     )
   }
-  const cursor = decodeCursor(query.cursor)
+  const cursor = decodeCursor(query.cursor, 'uuid')
   if (cursor) q = q.where(beforeCursor(cursor, 'c.last_seen_at', 'c.id'))
   const rows = await q.execute()
   const items = rows.map((r) => ({
@@ -165,8 +165,8 @@ export async function timeline(
   if (query.kind) q = q.where('kind', '=', query.kind as 'track')
   if (query.stage) q = q.where('stage', '=', query.stage)
   if (query.sourceId) q = q.where('source_id', '=', query.sourceId)
-  const cursor = decodeCursor(query.cursor)
-  if (cursor && /^\d+$/.test(cursor.id)) q = q.where(beforeCursor(cursor, 'occurred_at', 'id'))
+  const cursor = decodeCursor(query.cursor, 'serial')
+  if (cursor) q = q.where(beforeCursor(cursor, 'occurred_at', 'id'))
   const rows = await q.execute()
   const items = rows.map((r) => ({
     id: String(r.id),
