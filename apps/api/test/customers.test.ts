@@ -452,3 +452,44 @@ describe('identity settings per workspace', () => {
     ).toHaveLength(1)
   })
 })
+
+describe('trait source priorities', () => {
+  test('a listed source keeps its value against newer ones; a change of priorities recomputes current values', async () => {
+    const crm = await httpSource(context.owner, 'Priority CRM')
+    const web = await httpSource(context.owner, 'Priority web')
+    const identify = (messageId: string, minute: number, plan: string, name: string) => ({
+      type: 'identify',
+      userId: 'prio-user',
+      traits: { plan, name },
+      messageId,
+      timestamp: at(minute),
+    })
+    await send(crm.writeKey, [identify('pr-1', 1, 'gold', 'Crm Name')])
+    await send(web.writeKey, [identify('pr-2', 2, 'free', 'Web Name')])
+    const profile = async () =>
+      (await context.owner.get('/api/v1/customers/lookup?type=userId&value=prio-user')).body
+    const plan = (p: { traits: { key: string; value: unknown; sourceId: string }[] }) =>
+      p.traits.find((t) => t.key === 'plan')
+    expect(plan(await profile())).toMatchObject({ value: 'free', sourceId: web.id })
+
+    // The CRM is trusted for the plan and the name: the values it sent come back at once.
+    const put = (traitPriorities: Record<string, string[]>) =>
+      context.owner.request('PUT', '/api/v1/settings/ingestion', { traitPriorities })
+    expect((await put({ plan: [crm.id], name: [crm.id] })).status).toBe(200)
+    let current = await profile()
+    expect(plan(current)).toMatchObject({ value: 'gold', sourceId: crm.id })
+    expect(current.displayName).toBe('Crm Name')
+
+    // A newer value from the lower-ranked source does not replace it.
+    await send(web.writeKey, [identify('pr-3', 3, 'trial', 'Web Name')])
+    current = await profile()
+    expect(plan(current)).toMatchObject({ value: 'gold', sourceId: crm.id })
+    expect(current.displayName).toBe('Crm Name')
+
+    // Without priorities, the latest observation is the value again.
+    expect((await put({})).status).toBe(200)
+    current = await profile()
+    expect(plan(current)).toMatchObject({ value: 'trial', sourceId: web.id })
+    expect(current.displayName).toBe('Web Name')
+  })
+})

@@ -71,12 +71,12 @@ export function traitWins(
  * the winning observation among many for one key (order-independent, so a replay in another order
  * picks the same value): the order of `traitWins`.
  */
-export function winningObservation(
+export function winningObservation<T extends TraitObservation>(
   key: string,
-  observations: TraitObservation[],
+  observations: T[],
   priorities: TraitPriorities,
-): TraitObservation | undefined {
-  let winner: TraitObservation | undefined
+): T | undefined {
+  let winner: T | undefined
   for (const observation of observations) {
     if (winner === undefined) {
       winner = observation

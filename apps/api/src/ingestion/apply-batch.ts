@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { Database } from '@rapport/db'
-import {
-  displayNameFrom,
-  type Identifier,
-  identityKey,
-  planResolution,
-  type TraitObservation,
-  traitWins,
-  usableIdentifiers,
-  winningObservation,
-} from '@rapport/domain'
+import { type Identifier, identityKey, planResolution, traitWins, usableIdentifiers } from '@rapport/domain'
 import type { Envelope } from '@rapport/plugin-sdk'
 import { sql, type Transaction } from 'kysely'
 import { anyOf, arrayOf, bulkInsert } from '../database/bulk-insert.js'
+import { type CurrentTrait, displayNames, saveCurrentTraits, winningTraits } from './current-traits.js'
 import type { IngestionSettings } from './workspace-settings.repository.js'
 
 type Trx = Transaction<Database>
@@ -35,8 +27,6 @@ export interface BatchOutcome {
   /** Items that can belong to no customer, by position, with why: the caller dead-letters them. */
   refused: { index: number; reason: string }[]
 }
-
-const nameTraits = ['name', 'firstName', 'lastName', 'first_name', 'last_name']
 
 /**
  * Applies one workspace's envelopes, in order, in the caller's transaction: resolves identities
@@ -627,54 +617,9 @@ class Writes {
     settings: IngestionSettings,
     recompute: Set<string>,
   ) {
-    const candidates = new Map<
-      string,
-      { customerId: string; key: string; observation: TraitObservation & { profileId: string } }
-    >()
-    const consider = (
-      customerId: string,
-      key: string,
-      observation: TraitObservation & { profileId: string },
-    ) => {
-      const id = `${customerId}|${key}`
-      const current = candidates.get(id)
-      if (!current || traitWins(key, current.observation, observation, settings.traitPriorities)) {
-        candidates.set(id, { customerId, key, observation })
-      }
-    }
-    if (recompute.size) {
-      const all = await trx
-        .selectFrom('trait_observations')
-        .select(['customer_id', 'profile_id', 'key', 'value', 'source_id', 'observed_at', 'message_id'])
-        .where('workspace_id', '=', workspaceId)
-        .where('customer_id', '=', anyOf([...recompute], 'uuid'))
-        .execute()
-      const byKey = new Map<string, typeof all>()
-      for (const row of all) {
-        const id = `${row.customer_id}|${row.key}`
-        const rows = byKey.get(id)
-        if (rows) rows.push(row)
-        else byKey.set(id, [row])
-      }
-      for (const rows of byKey.values()) {
-        const first = rows[0]!
-        const observations = rows.map((r) => ({
-          value: r.value,
-          sourceId: r.source_id,
-          observedAt: r.observed_at,
-          messageId: r.message_id,
-          profileId: r.profile_id,
-        }))
-        const winner = winningObservation(first.key, observations, settings.traitPriorities) as
-          | (TraitObservation & { profileId: string })
-          | undefined
-        if (winner)
-          candidates.set(`${first.customer_id}|${first.key}`, {
-            customerId: first.customer_id,
-            key: first.key,
-            observation: winner,
-          })
-      }
+    const candidates = new Map<string, CurrentTrait>()
+    for (const trait of await winningTraits(trx, workspaceId, [...recompute], settings.traitPriorities)) {
+      candidates.set(`${trait.customerId}|${trait.key}`, trait)
     }
     const fresh = this.observations.filter((o) => !recompute.has(o.at.customerId))
     if (fresh.length) {
@@ -699,33 +644,21 @@ class Writes {
         })
       }
       for (const o of fresh) {
-        consider(o.at.customerId, o.key, {
+        const id = `${o.at.customerId}|${o.key}`
+        const observation = {
           value: o.value,
           sourceId: o.at.sourceId,
           observedAt: o.at.occurredAt,
           messageId: o.at.messageId,
           profileId: o.at.profileId,
-        })
+        }
+        const current = candidates.get(id)
+        if (!current || traitWins(o.key, current.observation, observation, settings.traitPriorities)) {
+          candidates.set(id, { customerId: o.at.customerId, key: o.key, observation })
+        }
       }
     }
-    if (!candidates.size) return
-    const insert = bulkInsert(
-      'traits',
-      { ...ownedColumns, key: 'text', value: 'jsonb', observed_at: 'timestamptz' },
-      [...candidates.values()].map((c) => ({
-        customer_id: c.customerId,
-        profile_id: c.observation.profileId,
-        source_id: c.observation.sourceId,
-        message_id: c.observation.messageId,
-        key: c.key,
-        value: c.observation.value,
-        observed_at: c.observation.observedAt,
-      })),
-      { workspace_id: workspaceId },
-    )
-    await sql`${insert} on conflict (customer_id, key) do update set value = excluded.value,
-      profile_id = excluded.profile_id, source_id = excluded.source_id, message_id = excluded.message_id,
-      observed_at = excluded.observed_at`.execute(trx)
+    await saveCurrentTraits(trx, workspaceId, [...candidates.values()])
   }
 
   /**
@@ -800,33 +733,10 @@ class Writes {
   private async updateCustomers(trx: Trx, workspaceId: string) {
     if (!this.touched.size) return
     const ids = [...this.touched.keys()]
-    const traits = await trx
-      .selectFrom('traits')
-      .select(['customer_id', 'key', 'value'])
-      .where('workspace_id', '=', workspaceId)
-      .where('customer_id', '=', anyOf(ids, 'uuid'))
-      .where('key', '=', anyOf(nameTraits, 'text'))
-      .execute()
-    const emails = await trx
-      .selectFrom('identities')
-      .select(['customer_id', 'value'])
-      .where('workspace_id', '=', workspaceId)
-      .where('customer_id', '=', anyOf(ids, 'uuid'))
-      .where('type', '=', 'email')
-      .orderBy('first_seen_at')
-      .execute()
-    const names = new Map<string, Record<string, unknown>>()
-    for (const t of traits) names.set(t.customer_id, { ...names.get(t.customer_id), [t.key]: t.value })
-    const firstEmail = new Map<string, string>()
-    for (const e of emails) if (!firstEmail.has(e.customer_id)) firstEmail.set(e.customer_id, e.value)
+    const names = await displayNames(trx, workspaceId, ids)
     const rows = ids.map((id) => {
       const seen = this.touched.get(id)!
-      return {
-        id,
-        first: seen.firstSeen,
-        last: seen.lastSeen,
-        name: displayNameFrom(names.get(id) ?? {}) ?? firstEmail.get(id) ?? null,
-      }
+      return { id, first: seen.firstSeen, last: seen.lastSeen, name: names.get(id) ?? null }
     })
     await sql`update customers c set
         first_seen_at = least(c.first_seen_at, u.first_seen),
