@@ -218,7 +218,10 @@ export interface MergeStep {
 
 export interface Conflict {
   identifier: Identifier
-  /** The profiles involved; empty when the only one is the new profile this plan creates. */
+  /**
+   * The profiles involved, without the new profile this plan creates (it has no id yet: the caller
+   * adds the id it gives it, so that the conflict shows on that profile too).
+   */
   profileIds: string[]
   /** A sentence a person understands. */
   reason: string
