@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { IngestionService } from '../src/ingestion/ingestion.service.js'
 import { httpSource, memberWithRole, track, useTestServer } from './harness.js'
 
 const context = useTestServer()
@@ -143,6 +144,59 @@ describe('identity resolution, merges and unmerge', () => {
     })
     expect(conflicts[0].reason).toContain('userId')
     expect(first.openConflicts).toBe(1)
+    // The new profile the second userId started names the conflict too.
+    const secondConflicts = (await context.owner.get(`/api/v1/customers/${second.id}/merges`)).body.conflicts
+    expect(secondConflicts.map((c: { id: string }) => c.id)).toEqual([conflicts[0].id])
+    expect(conflicts[0].customerIds.sort()).toEqual([first.id, second.id].sort())
+    expect(second.openConflicts).toBe(1)
+
+    // Once the first profile is merged into another, the survivor counts the conflict as its merge
+    // history shows it: over every profile merged into it.
+    const workspaceId = (await context.owner.get('/api/v1/me')).body.workspace.id
+    const ingestion = context.server.app.get(IngestionService)
+    const identify = (messageId: string, ...emails: string[]) => ({
+      type: 'identify',
+      messageId,
+      occurredAt: at(12),
+      identifiers: emails.map((value) => ({ type: 'email', value })),
+    })
+    await ingestion.ingest(workspaceId, null, [identify('c-3', 'other@example.com')])
+    await context.server.processor.settled()
+    await ingestion.ingest(workspaceId, null, [identify('c-4', 'other@example.com', 'shared@example.com')])
+    await context.server.processor.settled()
+    const survivor = (await context.owner.get(`/api/v1/customers/${first.id}`)).body
+    expect(survivor.id).not.toBe(first.id)
+    expect((await context.owner.get(`/api/v1/customers/${survivor.id}/merges`)).body.conflicts).toHaveLength(
+      1,
+    )
+    expect(survivor.openConflicts).toBe(1)
+  })
+
+  test('search finds an identifier however the query spells it', async () => {
+    const { writeKey } = await httpSource(context.owner, 'Search site')
+    await send(writeKey, [
+      {
+        type: 'identify',
+        userId: 'search-user',
+        traits: { email: 'Search.Me@Example.com', phone: '+1 (555) 0100' },
+        messageId: 'q-1',
+        timestamp: at(15),
+      },
+    ])
+    const found = async (q: string) =>
+      (await context.owner.get(`/api/v1/customers?q=${encodeURIComponent(q)}`)).body.items.map(
+        (c: { identifier: { value: string } }) => c.identifier.value,
+      )
+    for (const q of [
+      '+1 555 0100',
+      '+15550100',
+      '555-0100',
+      '(555) 0100',
+      ' SEARCH.me@example.com',
+      'search.me',
+    ])
+      expect(await found(q), q).toEqual(['search-user'])
+    expect(await found('555-0199')).toEqual([])
   })
 
   test('blocked identifier values never join people', async () => {
@@ -201,6 +255,65 @@ describe('identity resolution, merges and unmerge', () => {
     const web = (await context.owner.get(`/api/v1/customers/${customer.id}/timeline?channel=web`)).body.items
     expect(web.map((e: { messageId: string }) => e.messageId)).toEqual(['p-page'])
     expect((await context.owner.get(`/api/v1/customers/${customer.id}/timeline?kind=nope`)).status).toBe(400)
+  })
+
+  test('timeline by stage and source; equal times page without gaps or repeats; a bad cursor is a 400', async () => {
+    const one = await httpSource(context.owner, 'Stage one')
+    const two = await httpSource(context.owner, 'Stage two')
+    const workspaceId = (await context.owner.get('/api/v1/me')).body.workspace.id
+    const ingestion = context.server.app.get(IngestionService)
+    // Every step at the same minute: only the id orders them.
+    const step = (messageId: string, stage?: string) => ({
+      type: 'track',
+      messageId,
+      identifiers: [{ type: 'userId', value: 'stager' }],
+      occurredAt: at(45),
+      event: 'Step',
+      ...(stage ? { stage } : {}),
+    })
+    await ingestion.ingest(workspaceId, one.id, [step('st-1', 'purchase'), step('st-2', 'use'), step('st-3')])
+    await ingestion.ingest(workspaceId, two.id, [
+      step('st-4', 'purchase'),
+      step('st-5'),
+      step('st-6', 'use'),
+      step('st-7'),
+    ])
+    await context.server.processor.settled()
+    const customer = (await context.owner.get('/api/v1/customers/lookup?type=userId&value=stager')).body
+    const timeline = `/api/v1/customers/${customer.id}/timeline`
+    const ids = async (query: string) =>
+      (await context.owner.get(`${timeline}?${query}`)).body.items
+        .map((e: { messageId: string }) => e.messageId)
+        .sort()
+    expect(await ids('stage=purchase')).toEqual(['st-1', 'st-4'])
+    expect(await ids(`sourceId=${two.id}`)).toEqual(['st-4', 'st-5', 'st-6', 'st-7'])
+    expect(await ids(`sourceId=${one.id}&stage=use`)).toEqual(['st-2'])
+
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const query: string = cursor ? `&cursor=${cursor}` : ''
+      const page = (await context.owner.get(`${timeline}?limit=2${query}`)).body
+      seen.push(...page.items.map((e: { messageId: string }) => e.messageId))
+      cursor = page.nextCursor
+    } while (cursor)
+    expect(seen).toHaveLength(7)
+    expect([...seen].sort()).toEqual(['st-1', 'st-2', 'st-3', 'st-4', 'st-5', 'st-6', 'st-7'])
+
+    // A cursor that no page of that list gave: mangled, or with another list's kind of id.
+    const cursorOf = (text: string) => Buffer.from(text).toString('base64url')
+    for (const [path, bad] of [
+      ['/api/v1/customers', 'not-a-cursor'],
+      ['/api/v1/customers', cursorOf(`${at(1)}|42`)],
+      [`/api/v1/customers/${customer.id}/records`, cursorOf(`${at(1)}|42`)],
+      [timeline, cursorOf(`${at(1)}|${customer.id}`)],
+      [timeline, cursorOf(`yesterday|42`)],
+    ]) {
+      const answer = await context.owner.get(`${path}?cursor=${bad}`)
+      expect(answer.status, `${path} ${bad}`).toBe(400)
+      expect(answer.headers.get('content-type')).toContain('application/problem+json')
+      expect(answer.body.errors[0].path).toBe('cursor')
+    }
   })
 })
 
@@ -337,5 +450,46 @@ describe('identity settings per workspace', () => {
     expect(
       (await context.owner.get('/api/v1/audit-log?action=settings.ingestion_changed')).body.items,
     ).toHaveLength(1)
+  })
+})
+
+describe('trait source priorities', () => {
+  test('a listed source keeps its value against newer ones; a change of priorities recomputes current values', async () => {
+    const crm = await httpSource(context.owner, 'Priority CRM')
+    const web = await httpSource(context.owner, 'Priority web')
+    const identify = (messageId: string, minute: number, plan: string, name: string) => ({
+      type: 'identify',
+      userId: 'prio-user',
+      traits: { plan, name },
+      messageId,
+      timestamp: at(minute),
+    })
+    await send(crm.writeKey, [identify('pr-1', 1, 'gold', 'Crm Name')])
+    await send(web.writeKey, [identify('pr-2', 2, 'free', 'Web Name')])
+    const profile = async () =>
+      (await context.owner.get('/api/v1/customers/lookup?type=userId&value=prio-user')).body
+    const plan = (p: { traits: { key: string; value: unknown; sourceId: string }[] }) =>
+      p.traits.find((t) => t.key === 'plan')
+    expect(plan(await profile())).toMatchObject({ value: 'free', sourceId: web.id })
+
+    // The CRM is trusted for the plan and the name: the values it sent come back at once.
+    const put = (traitPriorities: Record<string, string[]>) =>
+      context.owner.request('PUT', '/api/v1/settings/ingestion', { traitPriorities })
+    expect((await put({ plan: [crm.id], name: [crm.id] })).status).toBe(200)
+    let current = await profile()
+    expect(plan(current)).toMatchObject({ value: 'gold', sourceId: crm.id })
+    expect(current.displayName).toBe('Crm Name')
+
+    // A newer value from the lower-ranked source does not replace it.
+    await send(web.writeKey, [identify('pr-3', 3, 'trial', 'Web Name')])
+    current = await profile()
+    expect(plan(current)).toMatchObject({ value: 'gold', sourceId: crm.id })
+    expect(current.displayName).toBe('Crm Name')
+
+    // Without priorities, the latest observation is the value again.
+    expect((await put({})).status).toBe(200)
+    current = await profile()
+    expect(plan(current)).toMatchObject({ value: 'trial', sourceId: web.id })
+    expect(current.displayName).toBe('Web Name')
   })
 })

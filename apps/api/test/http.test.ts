@@ -67,6 +67,19 @@ describe('health, docs and headers', () => {
       '/api/v1/tokens',
       '/api/v1/audit-log',
       '/api/v1/workspaces',
+      '/api/v1/customers',
+      '/api/v1/customers/lookup',
+      '/api/v1/customers/{id}',
+      '/api/v1/customers/{id}/timeline',
+      '/api/v1/customers/{id}/records',
+      '/api/v1/customers/{id}/traits/{key}',
+      '/api/v1/customers/{id}/merges',
+      '/api/v1/customers/{id}/merges/{mergeId}/undo',
+      '/api/v1/settings/ingestion',
+      '/api/v1/ingestion/health',
+      '/api/v1/dead-letters',
+      '/api/v1/dead-letters/{id}',
+      '/api/v1/dead-letters/{id}/retry',
     ]) {
       expect(doc.paths, path).toHaveProperty([path])
     }
@@ -75,6 +88,10 @@ describe('health, docs and headers', () => {
     expect(login.responses['429']).toBeDefined()
     expect(login.tags).toEqual(['auth'])
     expect(doc.paths['/api/v1/workspaces/{id}/switch'].post.tags).toEqual(['workspaces'])
+    expect(Object.keys(doc.paths['/api/v1/settings/ingestion'])).toEqual(
+      expect.arrayContaining(['get', 'put']),
+    )
+    expect(doc.paths['/api/v1/customers'].get.tags).toEqual(['customers'])
     const explorer = await fetch(`${context.server.url}/api/docs`)
     expect(explorer.status).toBe(200)
     expect(await explorer.text()).toContain('swagger')

@@ -30,7 +30,10 @@ export interface IdentitySettings {
   rules: IdentifierRule[]
   /** For every type not listed: the vendor ids (`hubspot`, `stripe`, ...). */
   vendorRule: { priority: number; limit: number }
-  /** Regex sources; a normalized value that matches one as a whole (ignoring case) is ignored. */
+  /**
+   * Regex sources; a value that matches one as a whole (ignoring case) is ignored. The value is
+   * tested as sent (trimmed) and normalized, and a phone also as its bare digits (see `isBlocked`).
+   */
   blocked: string[]
 }
 
@@ -150,12 +153,22 @@ function blockedPatterns(settings: IdentitySettings): RegExp[] {
   return patterns
 }
 
+/**
+ * Whether an identifier is a placeholder. Normalizing can hide one: the phone `-1` normalizes to
+ * `1`, and `+0` keeps a `+` that `^[0-]*$` does not allow. So the value is tested as sent (trimmed),
+ * normalized, and for a phone also as its digits alone.
+ */
 export function isBlocked(id: Identifier, settings: IdentitySettings): boolean {
-  return isBlockedValue(normalizeIdentifier(id).value, blockedPatterns(settings))
+  return isBlockedIdentifier(id, normalizeIdentifier(id), blockedPatterns(settings))
 }
 
-function isBlockedValue(value: string, patterns: RegExp[]): boolean {
-  return patterns.some((pattern) => pattern.test(value))
+function isBlockedIdentifier(raw: Identifier, normalized: Identifier, patterns: RegExp[]): boolean {
+  const matches = (value: string) => patterns.some((pattern) => pattern.test(value))
+  return (
+    matches(normalized.value) ||
+    matches(raw.value.trim()) ||
+    (normalized.type === 'phone' && matches(normalized.value.replace(/^\+/, '')))
+  )
 }
 
 /**
@@ -168,7 +181,7 @@ export function usableIdentifiers(ids: Identifier[], settings: IdentitySettings)
   const keys = new Set<string>()
   for (const id of ids) {
     const normalized = normalizeIdentifier(id)
-    if (normalized.value === '' || isBlockedValue(normalized.value, patterns)) continue
+    if (normalized.value === '' || isBlockedIdentifier(id, normalized, patterns)) continue
     const key = keyOf(normalized)
     if (keys.has(key)) continue
     keys.add(key)
@@ -205,7 +218,10 @@ export interface MergeStep {
 
 export interface Conflict {
   identifier: Identifier
-  /** The profiles involved; empty when the only one is the new profile this plan creates. */
+  /**
+   * The profiles involved, without the new profile this plan creates (it has no id yet: the caller
+   * adds the id it gives it, so that the conflict shows on that profile too).
+   */
   profileIds: string[]
   /** A sentence a person understands. */
   reason: string

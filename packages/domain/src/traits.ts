@@ -29,7 +29,12 @@ function timeOf(observation: TraitObservation): number {
   return Number.isNaN(time) ? Number.NEGATIVE_INFINITY : time
 }
 
-/** Positive when `a` beats `b`, negative when `b` beats `a`, 0 when neither rule decides. */
+/**
+ * Positive when `a` beats `b`, negative when `b` beats `a`; 0 only for the same message. The one
+ * order of observations, for one at a time (`traitWins`) and for many (`winningObservation`): with a
+ * tie-break of its own in either, a trait could change value when a merge or an unmerge recomputes
+ * it from its observations.
+ */
 function compareObservations(
   key: string,
   a: TraitObservation,
@@ -41,14 +46,17 @@ function compareObservations(
   // A listed source beats an unlisted one, and the earlier listed source wins however old its value.
   if (rankA !== rankB) return rankA < rankB ? 1 : -1
   // Same rank (the same listed source, or both unlisted): the latest observation wins.
-  return Math.sign(timeOf(a) - timeOf(b))
+  const time = Math.sign(timeOf(a) - timeOf(b))
+  if (time !== 0) return time
+  // The same time: the greater messageId, which does not depend on the order messages arrived in.
+  return a.messageId === b.messageId ? 0 : a.messageId > b.messageId ? 1 : -1
 }
 
 /**
  * true if `candidate` should replace `current` for trait `key`: the latest observation wins unless the
  * per-trait source priority says otherwise (a listed source beats an unlisted one; between listed
- * sources the earlier in the list wins regardless of time; ties of time: the candidate wins, so a
- * source that sends the same time twice keeps its newest message).
+ * sources the earlier in the list wins regardless of time; ties of time: the greater messageId, as in
+ * `winningObservation`; the same message again replaces itself, which changes nothing).
  */
 export function traitWins(
   key: string,
@@ -60,22 +68,21 @@ export function traitWins(
 }
 
 /**
- * the winning observation among many for one key (order-independent): the rules of `traitWins`, and
- * where they tie, the greater messageId (a replay in another order must pick the same value).
+ * the winning observation among many for one key (order-independent, so a replay in another order
+ * picks the same value): the order of `traitWins`.
  */
-export function winningObservation(
+export function winningObservation<T extends TraitObservation>(
   key: string,
-  observations: TraitObservation[],
+  observations: T[],
   priorities: TraitPriorities,
-): TraitObservation | undefined {
-  let winner: TraitObservation | undefined
+): T | undefined {
+  let winner: T | undefined
   for (const observation of observations) {
     if (winner === undefined) {
       winner = observation
       continue
     }
-    const order = compareObservations(key, observation, winner, priorities)
-    if (order > 0 || (order === 0 && observation.messageId > winner.messageId)) winner = observation
+    if (compareObservations(key, observation, winner, priorities) > 0) winner = observation
   }
   return winner
 }

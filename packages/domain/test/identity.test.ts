@@ -70,6 +70,17 @@ describe('identifiers', () => {
       expect(isBlocked(userId(value), defaultIdentitySettings), value).toBe(false)
   })
 
+  test('a placeholder phone is blocked however normalizing spells it', () => {
+    // `-1` normalizes to `1` and `+000` keeps its `+`: the value as sent and the bare digits count too.
+    for (const value of ['-1', ' -1 ', '+0', '+000', '+ 0', '0', '--', '+'])
+      expect(isBlocked(phone(value), defaultIdentitySettings), value).toBe(true)
+    for (const value of ['+1 555 0100', '5550100', '+10', '1'])
+      expect(isBlocked(phone(value), defaultIdentitySettings), value).toBe(false)
+    expect(
+      usableIdentifiers([phone('-1'), phone('+0'), phone('+1 555 0100')], defaultIdentitySettings),
+    ).toEqual([phone('+15550100')])
+  })
+
   test('a blocked pattern matches the whole normalized value, ignoring case', () => {
     const settings = { ...defaultIdentitySettings, blocked: ['test@example\\.com', 'test'] }
     expect(isBlocked(email(' TEST@example.com'), settings)).toBe(true)
@@ -535,11 +546,14 @@ describe('properties of identity resolution', () => {
   })
 
   test('limits and blocked values are never violated, and every identifier is accounted for', () => {
-    const placeholder = fc.oneof(
-      fc.constantFrom('null', 'anonymous', '0', 'N/A', ' ').map(anon),
-      fc.constantFrom('-1', 'undefined', '').map(userId),
-      fc.constantFrom('n/a', '+', '--').map(phone),
-    )
+    const placeholders = [
+      ...['null', 'anonymous', '0', 'N/A', ' '].map(anon),
+      ...['-1', 'undefined', ''].map(userId),
+      ...['n/a', '+', '--', '-1', ' -1', '+0', '+000', '+ 0 0', '0'].map(phone),
+      ...['-1', ' NULL ', 'none'].map(hubspot),
+      ...['n/a', ' None '].map(email),
+    ]
+    const placeholder = fc.constantFrom(...placeholders)
     const identifier = fc.oneof(
       { weight: 5, arbitrary: linkingIdentifier },
       { weight: 1, arbitrary: placeholder },
@@ -602,6 +616,9 @@ describe('properties of identity resolution', () => {
             for (const [type, values] of perType)
               expect(values.size).toBeLessThanOrEqual(ruleFor(settings, type).limit)
           }
+          // Not even in the spelling normalizing gives it (the phone `-1` would be `1`).
+          for (const id of placeholders)
+            expect(graph.ownerOf(identityKey(id)), identityKey(id)).toBeUndefined()
           for (const merged of graph.mergedInto.keys()) {
             expect(live.has(merged)).toBe(false)
             expect(live.has(graph.rootOf(merged))).toBe(true)

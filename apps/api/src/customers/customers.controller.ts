@@ -117,7 +117,7 @@ export class CustomersController {
       .orderBy('id', 'desc')
       .limit(query.limit + 1)
     if (query.type) q = q.where('type', '=', query.type)
-    const cursor = decodeCursor(query.cursor)
+    const cursor = decodeCursor(query.cursor, 'uuid')
     if (cursor) q = q.where(beforeCursor(cursor, 'occurred_at', 'id'))
     const rows = await q.execute()
     return toPage(rows.map(toRecordView), query.limit, (last) => [last.occurredAt, last.id])

@@ -1,6 +1,6 @@
 import type { CustomerSummary, Profile, RecordView, TimelineEntry } from '@rapport/api-client'
 import type { Database } from '@rapport/db'
-import type { ValueGroup } from '@rapport/domain'
+import { normalizeIdentifier, type ValueGroup } from '@rapport/domain'
 import { type Kysely, sql } from 'kysely'
 import type { Db } from '../database/database.js'
 import { beforeCursor, decodeCursor, toPage } from '../http/pagination.js'
@@ -78,6 +78,7 @@ export async function searchCustomers(
     .limit(query.limit + 1)
   if (query.q) {
     const prefix = `${escapeLike(query.q.toLowerCase())}%`
+    const spellings = identifierPatterns(query.q)
     q = q.where((eb) =>
       eb.or([
         eb(sql`lower(c.display_name)`, 'like', prefix),
@@ -89,7 +90,14 @@ export async function searchCustomers(
             .selectFrom('identities as i')
             .select('i.customer_id')
             .where('i.workspace_id', '=', workspaceId)
-            .where(sql`lower(i.value)`, 'like', prefix),
+            .where((ib) =>
+              ib.or([
+                ib(sql`lower(i.value)`, 'like', prefix),
+                ...spellings.map(({ type, pattern }) =>
+                  ib.and([ib('i.type', '=', type), ib('i.value', 'like', pattern)]),
+                ),
+              ]),
+            ),
         ),
       ]),
     )
@@ -108,7 +116,7 @@ export async function searchCustomers(
       ),
     )
   }
-  const cursor = decodeCursor(query.cursor)
+  const cursor = decodeCursor(query.cursor, 'uuid')
   if (cursor) q = q.where(beforeCursor(cursor, 'c.last_seen_at', 'c.id'))
   const rows = await q.execute()
   const items = rows.map((r) => ({
@@ -157,8 +165,8 @@ export async function timeline(
   if (query.kind) q = q.where('kind', '=', query.kind as 'track')
   if (query.stage) q = q.where('stage', '=', query.stage)
   if (query.sourceId) q = q.where('source_id', '=', query.sourceId)
-  const cursor = decodeCursor(query.cursor)
-  if (cursor && /^\d+$/.test(cursor.id)) q = q.where(beforeCursor(cursor, 'occurred_at', 'id'))
+  const cursor = decodeCursor(query.cursor, 'serial')
+  if (cursor) q = q.where(beforeCursor(cursor, 'occurred_at', 'id'))
   const rows = await q.execute()
   const items = rows.map((r) => ({
     id: String(r.id),
@@ -214,6 +222,23 @@ export function toRecordView(r: {
   }
 }
 
+/**
+ * The query as the identifiers it could be, spelled as ingestion stores them (the same normalizer):
+ * ` Ann@Example.com` finds ann@example.com, `+1 555 0100` finds +15550100, and a number without its
+ * country code (`555-0100`, at least 4 digits) finds the numbers that end with it.
+ */
+function identifierPatterns(query: string): { type: string; pattern: string }[] {
+  const patterns: { type: string; pattern: string }[] = []
+  const email = normalizeIdentifier({ type: 'email', value: query }).value
+  if (email) patterns.push({ type: 'email', pattern: `${escapeLike(email)}%` })
+  if (/^[\d\s+().-]+$/.test(query)) {
+    const phone = normalizeIdentifier({ type: 'phone', value: query }).value
+    if (phone) patterns.push({ type: 'phone', pattern: `${phone}%` })
+    if (!phone.startsWith('+') && phone.length >= 4) patterns.push({ type: 'phone', pattern: `%${phone}` })
+  }
+  return patterns
+}
+
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
@@ -241,7 +266,8 @@ export interface ProfileRow {
  * A whole profile in one statement (one round trip, one snapshot): the current profile for an id
  * (following merges), its identities, traits with provenance, its records counted and summed, recent
  * records, the sources that sent anything about it,
- * and how many profiles were merged into it and conflicts name it.
+ * and how many profiles were merged into it and how many conflicts name it or any profile merged
+ * into it (the merge history's tree, so that the count and the history agree).
  *
  * Records come counted and summed in one pass per (type, status, currency, deletion), which gives
  * the counts, the open items and lifetime value (`ValueGroup`): a customer with 10,000 invoices took
@@ -294,7 +320,13 @@ export async function loadProfile(db: Db, workspaceId: string, id: string): Prom
               from records r where r.workspace_id = c.workspace_id and r.customer_id = c.id
               group by 1, 2, 3, 4) g) as record_groups,
       (select count(*)::int from customers m where m.merged_into = c.id) as merged,
-      (select count(*)::int from merge_conflicts k where k.workspace_id = c.workspace_id and c.id = any(k.customer_ids)) as conflicts
+      (select count(*)::int from merge_conflicts k where k.workspace_id = c.workspace_id and k.customer_ids && array(
+          with recursive tree(id) as (
+            select c.id
+            union
+            select m.id from customers m join tree on m.merged_into = tree.id
+          )
+          select id from tree)) as conflicts
     from customers c
     where c.id = (select chain.id from chain where chain.merged_into is null limit 1)`.execute(db)
   return rows[0]

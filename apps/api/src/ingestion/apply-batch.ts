@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { Database } from '@rapport/db'
-import {
-  displayNameFrom,
-  type Identifier,
-  identityKey,
-  planResolution,
-  type TraitObservation,
-  traitWins,
-  usableIdentifiers,
-  winningObservation,
-} from '@rapport/domain'
+import { type Identifier, identityKey, planResolution, traitWins, usableIdentifiers } from '@rapport/domain'
 import type { Envelope } from '@rapport/plugin-sdk'
 import { sql, type Transaction } from 'kysely'
 import { anyOf, arrayOf, bulkInsert } from '../database/bulk-insert.js'
+import { type CurrentTrait, displayNames, saveCurrentTraits, winningTraits } from './current-traits.js'
 import type { IngestionSettings } from './workspace-settings.repository.js'
 
 type Trx = Transaction<Database>
@@ -35,8 +27,6 @@ export interface BatchOutcome {
   /** Items that can belong to no customer, by position, with why: the caller dead-letters them. */
   refused: { index: number; reason: string }[]
 }
-
-const nameTraits = ['name', 'firstName', 'lastName', 'first_name', 'last_name']
 
 /**
  * Applies one workspace's envelopes, in order, in the caller's transaction: resolves identities
@@ -114,7 +104,7 @@ export async function applyBatch(
       // A merge into a profile this envelope creates names it '' in the plan: it has its id only now.
       const into = merge.into || customerId
       graph.merge(merge.from, into)
-      writes.merges.push({ ...merge, into, ...context })
+      writes.merges.push({ ...merge, into, root: into, above: [into], ...context })
     }
     // Every row this envelope writes shares its context (resolve() moves them all at once).
     const row = writes.context({
@@ -128,14 +118,20 @@ export async function applyBatch(
       graph.attach(identifier, customerId, profileId)
       writes.identities.push({ identifier, at: row })
     }
-    for (const conflict of plan.conflicts) writes.conflicts.push({ ...conflict, ...context })
+    for (const conflict of plan.conflicts) {
+      // A plan leaves out the profile it creates (it has no id yet): name it here, so that the new
+      // profile's merge history and open conflicts show the conflict as well as the other's.
+      const profileIds =
+        plan.target.kind === 'new' ? [customerId, ...conflict.profileIds] : conflict.profileIds
+      writes.conflicts.push({ ...conflict, profileIds, ...context })
+    }
     outcomes.push(plan.merges.length ? 'merged' : plan.target.kind === 'existing' ? 'updated' : 'created')
     writes.touch(customerId, occurredAt)
     writes.content(item.envelope, row)
   }
 
   // Rows written for a profile that a later envelope of this batch merged away follow it.
-  writes.resolve((id) => graph.root(id))
+  writes.resolve((id) => graph.chain(id))
   await writes.flush(trx, workspaceId, settings)
   return {
     customersCreated: writes.newCustomers.size,
@@ -208,6 +204,13 @@ class Graph {
     let current = id
     for (let next = this.mergedInto.get(current); next; next = this.mergedInto.get(current)) current = next
     return current
+  }
+
+  /** The profile and each one it was merged into during this batch, in order: the root is last. */
+  chain(id: string): string[] {
+    const chain = [id]
+    for (let next = this.mergedInto.get(id); next; next = this.mergedInto.get(next)) chain.push(next)
+    return chain
   }
 
   ownerOf(key: string): string | undefined {
@@ -301,7 +304,20 @@ class Writes {
   private readonly contexts: RowContext[] = []
   newCustomers = new Map<string, { firstSeen: Date; lastSeen: Date }>()
   touched = new Map<string, { firstSeen: Date; lastSeen: Date }>()
-  merges: { from: string; into: string; via: Identifier; sourceId: string | null; messageId: string }[] = []
+  /**
+   * Each merge as planned (`into` is the profile the plan named, kept as the merge's survivor so
+   * that the history is the same however the envelopes were batched), with `above`: `into` and each
+   * profile it was merged into later in this batch, up to `root`, where the rows end up.
+   */
+  merges: {
+    from: string
+    into: string
+    root: string
+    above: string[]
+    via: Identifier
+    sourceId: string | null
+    messageId: string
+  }[] = []
   identities: { identifier: Identifier; at: RowContext }[] = []
   conflicts: {
     identifier: Identifier
@@ -311,7 +327,8 @@ class Writes {
     messageId: string
   }[] = []
   observations: { key: string; value: unknown; at: RowContext }[] = []
-  records = new Map<string, { envelope: Extract<Envelope, { type: 'record' }>; at: RowContext }>()
+  /** Per record, every version this batch carries, in arrival order. */
+  records = new Map<string, { envelope: Extract<Envelope, { type: 'record' }>; at: RowContext }[]>()
   events: {
     kind: string
     name: string
@@ -362,10 +379,10 @@ class Writes {
         return
       case 'record': {
         const { object } = envelope
-        this.records.set(`${row.sourceId ?? 'none'}|${object.type}|${object.externalId}`, {
-          envelope,
-          at: row,
-        })
+        const key = `${row.sourceId ?? 'none'}|${object.type}|${object.externalId}`
+        const versions = this.records.get(key)
+        if (versions) versions.push({ envelope, at: row })
+        else this.records.set(key, [{ envelope, at: row }])
         this.events.push({
           kind: 'record',
           name: envelope.event ?? recordEventName(envelope),
@@ -400,7 +417,8 @@ class Writes {
     }
   }
 
-  resolve(root: (id: string) => string) {
+  resolve(chain: (id: string) => string[]) {
+    const root = (id: string) => chain(id).at(-1)!
     for (const row of this.contexts) row.customerId = root(row.customerId)
     const touched = new Map<string, { firstSeen: Date; lastSeen: Date }>()
     for (const [id, seen] of this.touched) {
@@ -417,7 +435,10 @@ class Writes {
       )
     }
     this.touched = touched
-    for (const merge of this.merges) merge.into = root(merge.into)
+    for (const merge of this.merges) {
+      merge.above = chain(merge.into)
+      merge.root = merge.above.at(-1)!
+    }
   }
 
   async flush(trx: Trx, workspaceId: string, settings: IngestionSettings) {
@@ -531,27 +552,32 @@ class Writes {
     await this.updateCustomers(trx, workspaceId)
   }
 
-  /** Moves every row of each merged-away profile to its survivor, and records why. */
+  /**
+   * Moves every row of each merged-away profile to the profile it lives on now (its root), and
+   * records each merge as planned: A into B then B into C in one batch is stored as those two steps,
+   * as two batches would store them, so that undoing B into C leaves A with B.
+   */
   private async applyMerges(trx: Trx, workspaceId: string): Promise<Set<string>> {
     const survivors = new Set<string>()
     if (!this.merges.length) return survivors
     const from = this.merges.map((m) => m.from)
     const into = this.merges.map((m) => m.into)
+    const roots = this.merges.map((m) => m.root)
     for (const table of ['identities', 'trait_observations', 'records', 'events', 'feedback'] as const) {
       await sql`update ${sql.table(table)} t set customer_id = m.survivor
-        from unnest(${arrayOf(from, 'uuid')}, ${arrayOf(into, 'uuid')}) as m(merged, survivor)
+        from unnest(${arrayOf(from, 'uuid')}, ${arrayOf(roots, 'uuid')}) as m(merged, survivor)
         where t.workspace_id = ${workspaceId} and t.customer_id = m.merged`.execute(trx)
     }
     // Current traits of the survivors are recomputed from all observations below.
     await trx
       .deleteFrom('traits')
       .where('workspace_id', '=', workspaceId)
-      .where('customer_id', '=', anyOf([...from, ...into], 'uuid'))
+      .where('customer_id', '=', anyOf([...from, ...into, ...roots], 'uuid'))
       .execute()
     await sql`update customers c set merged_into = m.survivor, updated_at = now()
       from unnest(${arrayOf(from, 'uuid')}, ${arrayOf(into, 'uuid')}) as m(merged, survivor)
       where c.id = m.merged`.execute(trx)
-    for (const merge of this.merges) survivors.add(merge.into)
+    for (const merge of this.merges) survivors.add(merge.root)
     await trx
       .insertInto('merges')
       .values(
@@ -566,12 +592,21 @@ class Writes {
         })),
       )
       .execute()
-    // A survivor's first and last seen cover its merged profiles.
+    // A survivor's first and last seen cover its merged profiles, and so do those of each profile
+    // that a merge of this batch passed through (as they would after separate batches).
+    const pairs = this.merges.flatMap((m) => m.above.map((target) => [m.from, target] as const))
     await sql`update customers c set
         first_seen_at = least(c.first_seen_at, m.first_seen),
         last_seen_at = greatest(c.last_seen_at, m.last_seen)
-      from (select merged_into as id, min(first_seen_at) as first_seen, max(last_seen_at) as last_seen
-            from customers where id = ${anyOf(from, 'uuid')} group by merged_into) m
+      from (select p.target as id, min(f.first_seen_at) as first_seen, max(f.last_seen_at) as last_seen
+            from unnest(${arrayOf(
+              pairs.map((p) => p[0]),
+              'uuid',
+            )}, ${arrayOf(
+              pairs.map((p) => p[1]),
+              'uuid',
+            )}) as p(merged, target)
+            join customers f on f.id = p.merged group by p.target) m
       where c.id = m.id`.execute(trx)
     return survivors
   }
@@ -582,54 +617,9 @@ class Writes {
     settings: IngestionSettings,
     recompute: Set<string>,
   ) {
-    const candidates = new Map<
-      string,
-      { customerId: string; key: string; observation: TraitObservation & { profileId: string } }
-    >()
-    const consider = (
-      customerId: string,
-      key: string,
-      observation: TraitObservation & { profileId: string },
-    ) => {
-      const id = `${customerId}|${key}`
-      const current = candidates.get(id)
-      if (!current || traitWins(key, current.observation, observation, settings.traitPriorities)) {
-        candidates.set(id, { customerId, key, observation })
-      }
-    }
-    if (recompute.size) {
-      const all = await trx
-        .selectFrom('trait_observations')
-        .select(['customer_id', 'profile_id', 'key', 'value', 'source_id', 'observed_at', 'message_id'])
-        .where('workspace_id', '=', workspaceId)
-        .where('customer_id', '=', anyOf([...recompute], 'uuid'))
-        .execute()
-      const byKey = new Map<string, typeof all>()
-      for (const row of all) {
-        const id = `${row.customer_id}|${row.key}`
-        const rows = byKey.get(id)
-        if (rows) rows.push(row)
-        else byKey.set(id, [row])
-      }
-      for (const rows of byKey.values()) {
-        const first = rows[0]!
-        const observations = rows.map((r) => ({
-          value: r.value,
-          sourceId: r.source_id,
-          observedAt: r.observed_at,
-          messageId: r.message_id,
-          profileId: r.profile_id,
-        }))
-        const winner = winningObservation(first.key, observations, settings.traitPriorities) as
-          | (TraitObservation & { profileId: string })
-          | undefined
-        if (winner)
-          candidates.set(`${first.customer_id}|${first.key}`, {
-            customerId: first.customer_id,
-            key: first.key,
-            observation: winner,
-          })
-      }
+    const candidates = new Map<string, CurrentTrait>()
+    for (const trait of await winningTraits(trx, workspaceId, [...recompute], settings.traitPriorities)) {
+      candidates.set(`${trait.customerId}|${trait.key}`, trait)
     }
     const fresh = this.observations.filter((o) => !recompute.has(o.at.customerId))
     if (fresh.length) {
@@ -654,38 +644,43 @@ class Writes {
         })
       }
       for (const o of fresh) {
-        consider(o.at.customerId, o.key, {
+        const id = `${o.at.customerId}|${o.key}`
+        const observation = {
           value: o.value,
           sourceId: o.at.sourceId,
           observedAt: o.at.occurredAt,
           messageId: o.at.messageId,
           profileId: o.at.profileId,
-        })
+        }
+        const current = candidates.get(id)
+        if (!current || traitWins(o.key, current.observation, observation, settings.traitPriorities)) {
+          candidates.set(id, { customerId: o.at.customerId, key: o.key, observation })
+        }
       }
     }
-    if (!candidates.size) return
-    const insert = bulkInsert(
-      'traits',
-      { ...ownedColumns, key: 'text', value: 'jsonb', observed_at: 'timestamptz' },
-      [...candidates.values()].map((c) => ({
-        customer_id: c.customerId,
-        profile_id: c.observation.profileId,
-        source_id: c.observation.sourceId,
-        message_id: c.observation.messageId,
-        key: c.key,
-        value: c.observation.value,
-        observed_at: c.observation.observedAt,
-      })),
-      { workspace_id: workspaceId },
-    )
-    await sql`${insert} on conflict (customer_id, key) do update set value = excluded.value,
-      profile_id = excluded.profile_id, source_id = excluded.source_id, message_id = excluded.message_id,
-      observed_at = excluded.observed_at`.execute(trx)
+    await saveCurrentTraits(trx, workspaceId, [...candidates.values()])
   }
 
-  /** One row per (source, type, external id): the newest state wins, a delete is a tombstone. */
+  /**
+   * One row per (source, type, external id): the newest state wins, a delete is a tombstone. The
+   * rule lives in the upsert alone, so several versions of one record in a batch are applied as
+   * they would be in separate batches: the n-th version of every record in the n-th statement
+   * (one statement in the usual batch, where each record comes once).
+   */
   private async upsertRecords(trx: Trx, workspaceId: string) {
-    if (!this.records.size) return
+    const versions = [...this.records.values()]
+    for (let round = 0; ; round++) {
+      const rows = versions.flatMap((v) => v[round] ?? [])
+      if (!rows.length) return
+      await this.upsertRecordVersions(trx, workspaceId, rows)
+    }
+  }
+
+  private async upsertRecordVersions(
+    trx: Trx,
+    workspaceId: string,
+    versions: { envelope: Extract<Envelope, { type: 'record' }>; at: RowContext }[],
+  ) {
     const insert = bulkInsert(
       'records',
       {
@@ -702,7 +697,7 @@ class Writes {
         updated_at: 'timestamptz',
         deleted_at: 'timestamptz',
       },
-      [...this.records.values()].map((r) => {
+      versions.map((r) => {
         const o = r.envelope.object
         return owned(r.at, {
           source_key: r.at.sourceId ?? 'none',
@@ -738,33 +733,10 @@ class Writes {
   private async updateCustomers(trx: Trx, workspaceId: string) {
     if (!this.touched.size) return
     const ids = [...this.touched.keys()]
-    const traits = await trx
-      .selectFrom('traits')
-      .select(['customer_id', 'key', 'value'])
-      .where('workspace_id', '=', workspaceId)
-      .where('customer_id', '=', anyOf(ids, 'uuid'))
-      .where('key', '=', anyOf(nameTraits, 'text'))
-      .execute()
-    const emails = await trx
-      .selectFrom('identities')
-      .select(['customer_id', 'value'])
-      .where('workspace_id', '=', workspaceId)
-      .where('customer_id', '=', anyOf(ids, 'uuid'))
-      .where('type', '=', 'email')
-      .orderBy('first_seen_at')
-      .execute()
-    const names = new Map<string, Record<string, unknown>>()
-    for (const t of traits) names.set(t.customer_id, { ...names.get(t.customer_id), [t.key]: t.value })
-    const firstEmail = new Map<string, string>()
-    for (const e of emails) if (!firstEmail.has(e.customer_id)) firstEmail.set(e.customer_id, e.value)
+    const names = await displayNames(trx, workspaceId, ids)
     const rows = ids.map((id) => {
       const seen = this.touched.get(id)!
-      return {
-        id,
-        first: seen.firstSeen,
-        last: seen.lastSeen,
-        name: displayNameFrom(names.get(id) ?? {}) ?? firstEmail.get(id) ?? null,
-      }
+      return { id, first: seen.firstSeen, last: seen.lastSeen, name: names.get(id) ?? null }
     })
     await sql`update customers c set
         first_seen_at = least(c.first_seen_at, u.first_seen),

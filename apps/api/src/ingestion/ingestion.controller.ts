@@ -15,6 +15,7 @@ import { DB } from '../database/database.js'
 import { Endpoint } from '../http/openapi.js'
 import { conflict, notFound } from '../http/problem.js'
 import { valid } from '../http/validation.js'
+import { recomputeTraitsForPriorities } from './current-traits.js'
 import { findDeadLetter, listDeadLetters } from './dead-letters.repository.js'
 import { IngestionService } from './ingestion.service.js'
 import { ingestionSettings, saveIngestionSettings } from './workspace-settings.repository.js'
@@ -153,7 +154,8 @@ export class IngestionController {
   @Requires('sources:write')
   @Endpoint({
     tag: 'ingestion',
-    summary: 'Change the identity rules or trait priorities; applies to data processed from now on',
+    summary:
+      'Change the identity rules (they apply to data processed from now on) or trait priorities (the current value of each changed trait is recomputed from its observations)',
     body: updateIngestionSettingsSchema,
     response: ingestionSettingsSchema,
     errors: [403],
@@ -164,7 +166,19 @@ export class IngestionController {
     @RequestOrigin() origin: Origin,
   ) {
     await this.db.transaction().execute(async (trx) => {
+      const before = await ingestionSettings(trx, caller.workspaceId)
       await saveIngestionSettings(trx, caller.workspaceId, input)
+      // Every observation keeps its provenance, so the profiles need not wait for new data to
+      // follow the new priorities. (A batch being applied at this moment still uses the old ones for
+      // the traits it writes.)
+      if (input.traitPriorities) {
+        await recomputeTraitsForPriorities(
+          trx,
+          caller.workspaceId,
+          before.traitPriorities,
+          input.traitPriorities,
+        )
+      }
       await recordAudit(trx, caller.workspaceId, caller, origin, {
         action: 'settings.ingestion_changed',
         targetType: 'workspace',

@@ -138,7 +138,7 @@ export async function listRuns(
     .orderBy('started_at', 'desc')
     .orderBy('id', 'desc')
     .limit(page.limit + 1)
-  const cursor = decodeCursor(page.cursor)
+  const cursor = decodeCursor(page.cursor, 'uuid')
   if (cursor) q = q.where(beforeCursor(cursor, 'started_at', 'id'))
   const rows = await q.execute()
   return toPage(rows.map(toSyncRunView), page.limit, (last) => [last.startedAt, last.id])
