@@ -27,6 +27,9 @@ export type Fault =
   | 'leaks-key'
   | 'older-on-rerun'
   | 'unknown-path'
+  | 'hard-coded-host'
+  | 'dated-ids'
+  | 'dated-ids-from-date'
 
 const responseSchema = z.object({
   seq: z.number(),
@@ -43,16 +46,24 @@ export function samplePlugin(...faults: Fault[]) {
 
   const get = async (ctx: PluginContext, settings: Config, path: string, query = {}) => {
     const response = await ctx.http.request({
-      url: `${settings.baseUrl}${path}`,
+      url: `${has('hard-coded-host') ? 'https://api.pulse.example' : settings.baseUrl}${path}`,
       query,
       headers: { 'x-api-key': settings.apiKey },
     })
     return response.body
   }
 
-  const envelope = (response: PulseResponse, apiKey: string): EnvelopeInput => ({
+  const messageId = (response: PulseResponse, ctx?: PluginContext) => {
+    if (has('random-ids')) return randomUUID()
+    // The day of the run: the same for two runs moments apart, so only a later run shows it.
+    if (has('dated-ids') && ctx) return messageIdFrom('pulse', response.seq, day(ctx.clock.now()))
+    if (has('dated-ids-from-date')) return messageIdFrom('pulse', response.seq, day(new Date()))
+    return messageIdFrom('pulse', response.seq)
+  }
+
+  const envelope = (response: PulseResponse, apiKey: string, ctx?: PluginContext): EnvelopeInput => ({
     type: 'feedback',
-    messageId: has('random-ids') ? randomUUID() : messageIdFrom('pulse', response.seq),
+    messageId: messageId(response, ctx),
     occurredAt: response.answered_at,
     identifiers: [{ type: 'email', value: response.email }],
     metric: 'nps',
@@ -85,7 +96,7 @@ export function samplePlugin(...faults: Fault[]) {
           const body = z
             .object({ responses: z.array(responseSchema) })
             .parse(await get(ctx, settings, path, { since }))
-          const envelopes = body.responses.map((response) => envelope(response, settings.apiKey))
+          const envelopes = body.responses.map((response) => envelope(response, settings.apiKey, ctx))
           if (checkpoint && has('older-on-rerun')) {
             envelopes.push({ ...envelopes[0]!, messageId: 'late', occurredAt: '2020-01-01T00:00:00Z' })
           }
@@ -123,6 +134,8 @@ export function samplePlugin(...faults: Fault[]) {
     },
   })
 }
+
+const day = (date: Date) => date.toISOString().slice(0, 10)
 
 export const sampleSign = ({
   rawBody,
