@@ -29,8 +29,10 @@ export function manifestProblems(definition: PluginDefinition<z.ZodObject>): str
   for (const category of definition.categories ?? []) {
     if (!pluginCategories.includes(category)) problems.push(`unknown category "${category}"`)
   }
-  if (!(definition.config instanceof z.ZodObject)) problems.push('config must be a zod object schema')
-  else {
+  // By its shape, not instanceof: a plugin installed with its own copy of zod is still welcome.
+  if ((definition.config as { _zod?: { def?: { type?: string } } })?._zod?.def?.type !== 'object') {
+    problems.push('config must be a zod object schema')
+  } else {
     for (const path of nestedSecretPaths(definition.config)) {
       problems.push(
         `config field "${path}" uses secret() below the top level; only top-level fields are kept secret (encrypted, redacted), so make it a top-level field`,
