@@ -5,6 +5,7 @@ import {
   checkBadCredentials,
   checkConfigSchema,
   checkGoodCredentials,
+  checkManifest,
   checkNoSecretsLeaked,
   checkStreamDeterminism,
   checkStreamRead,
@@ -117,6 +118,28 @@ describe('the conformance checks notice a broken plugin', () => {
     await checkStreamRead(broken('leaks-key'), scenario, 'responses', {}, evidence)
     expect(() => checkNoSecretsLeaked(evidence)).toThrow(
       /config\.apiKey in an envelope or checkpoint: .*"source":"<config\.apiKey>"/,
+    )
+  })
+
+  test("a secret in a log line: one source's key remembered and logged in another's run", async () => {
+    const plugin = broken('remembers-keys')
+    const evidence = newEvidence()
+    await checkBadCredentials(plugin, scenario, evidence)
+    await checkGoodCredentials(plugin, scenario, evidence)
+    expect(() => checkNoSecretsLeaked(evidence)).toThrow(
+      /badConfig\.apiKey in a log line: .*"previousKey":"<badConfig\.apiKey>"/,
+    )
+  })
+
+  test('a secret the JSON Schema does not mark writeOnly, so the form would show it', () => {
+    expect(() => checkConfigSchema(broken('blank-allowed-secret'))).toThrow(
+      /signingSecret is a secret but not writeOnly/,
+    )
+  })
+
+  test('a secret() inside an object, which the host would neither encrypt nor redact', () => {
+    expect(() => checkManifest(broken('nested-secret'))).toThrow(
+      /config field "proxy\.password" uses secret\(\) below the top level/,
     )
   })
 

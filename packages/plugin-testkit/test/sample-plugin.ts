@@ -30,6 +30,9 @@ export type Fault =
   | 'hard-coded-host'
   | 'dated-ids'
   | 'dated-ids-from-date'
+  | 'remembers-keys'
+  | 'blank-allowed-secret'
+  | 'nested-secret'
 
 const responseSchema = z.object({
   seq: z.number(),
@@ -41,8 +44,16 @@ type PulseResponse = z.infer<typeof responseSchema>
 
 export function samplePlugin(...faults: Fault[]) {
   const has = (fault: Fault) => faults.includes(fault)
-  const config = z.object({ baseUrl: z.url(), apiKey: secret(), signingSecret: secret() })
+  const config = z.object({
+    baseUrl: z.url(),
+    apiKey: secret(),
+    // A union puts writeOnly one level down in the JSON Schema, so the form would show it.
+    signingSecret: has('blank-allowed-secret') ? z.union([secret(), z.literal('')]) : secret(),
+    ...(has('nested-secret') ? { proxy: z.object({ password: secret() }).optional() } : {}),
+  })
   type Config = z.infer<typeof config>
+  // Credentials kept across calls, so one source's key ends up in another source's log line.
+  let previousKey: string | undefined
 
   const get = async (ctx: PluginContext, settings: Config, path: string, query = {}) => {
     const response = await ctx.http.request({
@@ -71,7 +82,9 @@ export function samplePlugin(...faults: Fault[]) {
     properties: has('leaks-key') ? { source: apiKey } : {},
   })
 
-  return definePlugin({
+  // The nested secret stands for a plugin made with an SDK that let it through; this one refuses it.
+  const define: typeof definePlugin = has('nested-secret') ? (definition) => definition : definePlugin
+  return define({
     id: 'survey-pulse',
     name: 'Pulse',
     version: '0.1.0',
@@ -79,6 +92,10 @@ export function samplePlugin(...faults: Fault[]) {
     categories: ['survey'],
     config,
     async check(ctx, settings) {
+      if (has('remembers-keys')) {
+        ctx.logger.info('checking the account', { previousKey })
+        previousKey = settings.apiKey
+      }
       try {
         await get(ctx, settings, '/api/account')
       } catch (error) {
