@@ -54,7 +54,8 @@ export function redactDeep(value: unknown, redact: Redactor, seen = new WeakSet<
     const toJSON = (value as { toJSON?: () => unknown }).toJSON
     if (typeof toJSON === 'function') return deep(toJSON.call(value)) // URL: its href
   }
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, deep(item)]))
+  // Keys too: a map of tokens or accounts keyed by the secret itself is logged as such an object.
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), deep(item)]))
 }
 
 /** A logger that never writes a secret: the message and every string in the fields are redacted. */

@@ -44,7 +44,7 @@ describe('redactDeep', () => {
     expect(result.cyclic).toEqual({ password: '[redacted]', self: '[circular]' })
   })
 
-  test('redacts inside objects that are not plain: URL, Error, Map, Set, bytes, class instances', () => {
+  test('redacts inside objects that are not plain (URL, Error, Map, Set, bytes, class instances) and keys', () => {
     class Settings {
       constructor(readonly key = 'hunter2') {}
     }
@@ -61,6 +61,7 @@ describe('redactDeep', () => {
         bytes: Buffer.from('key=hunter2'),
         settings: new Settings(),
         token: new Token(),
+        byKey: { hunter2: 'seen' },
       },
       redact,
     ) as Record<string, any>
@@ -76,6 +77,7 @@ describe('redactDeep', () => {
     expect(result.bytes).toBe('key=[redacted]')
     expect(result.settings).toEqual({ key: '[redacted]' })
     expect(result.token).toEqual({ value: '[redacted]' })
+    expect(result.byKey).toEqual({ '[redacted]': 'seen' })
   })
 })
 
