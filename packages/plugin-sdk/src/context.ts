@@ -2,6 +2,7 @@ import type { Sleep } from './backoff.js'
 import { ConfigurationError } from './errors.js'
 import { createHttpClient, systemClock } from './http-client.js'
 import type { HttpSettings, PluginContext, PluginLogger, StateStore } from './plugin.js'
+import type { RateLimiter } from './rate-limiter.js'
 import { redactingLogger } from './redact.js'
 
 export interface PluginContextOptions {
@@ -13,8 +14,11 @@ export interface PluginContextOptions {
   /** Aborted when the run is cancelled or times out. */
   signal: AbortSignal
   clock?: PluginContext['clock']
-  /** The plugin's `http` settings, and a sleep that tests may replace. */
-  http?: HttpSettings & { sleep?: Sleep }
+  /**
+   * The plugin's `http` settings, and a sleep that tests may replace; a rateLimiter given is used
+   * instead of a fresh one for this context (the host shares one between a source's contexts).
+   */
+  http?: HttpSettings & { sleep?: Sleep; rateLimiter?: RateLimiter }
 }
 
 /** Builds the context a plugin runs with: the host calls it once per run, tests through the testkit. */
