@@ -1,6 +1,8 @@
 import type { Sleep } from './backoff.js'
+import { ConfigurationError } from './errors.js'
 import { createHttpClient, systemClock } from './http-client.js'
 import type { HttpSettings, PluginContext, PluginLogger, StateStore } from './plugin.js'
+import type { RateLimiter } from './rate-limiter.js'
 import { redactingLogger } from './redact.js'
 
 export interface PluginContextOptions {
@@ -12,8 +14,11 @@ export interface PluginContextOptions {
   /** Aborted when the run is cancelled or times out. */
   signal: AbortSignal
   clock?: PluginContext['clock']
-  /** The plugin's `http` settings, and a sleep that tests may replace. */
-  http?: HttpSettings & { sleep?: Sleep }
+  /**
+   * The plugin's `http` settings, and a sleep that tests may replace; a rateLimiter given is used
+   * instead of a fresh one for this context (the host shares one between a source's contexts).
+   */
+  http?: HttpSettings & { sleep?: Sleep; rateLimiter?: RateLimiter }
 }
 
 /** Builds the context a plugin runs with: the host calls it once per run, tests through the testkit. */
@@ -22,7 +27,30 @@ export function createPluginContext(options: PluginContextOptions): PluginContex
   const clock = options.clock ?? systemClock
   const logger = redactingLogger(options.logger, secrets)
   const http = createHttpClient({ ...options.http, secrets, logger, signal: options.signal, clock })
-  return { http, logger, clock, state: options.state, signal: options.signal }
+  return { http, logger, clock, state: sizeLimited(options.state), signal: options.signal }
+}
+
+/** The most a state value may take as JSON: state is for positions and small lookups, not data. */
+export const maxStateValueBytes = 64 * 1024
+
+/**
+ * The state store with each value's size checked before it is kept. Every context gets it, the
+ * host's and the testkit's, so that a plugin meets the limit in its tests before a server does.
+ */
+function sizeLimited(state: StateStore): StateStore {
+  return {
+    get: (key) => state.get(key),
+    async set(key, value) {
+      const bytes = Buffer.byteLength(JSON.stringify(value) ?? '')
+      if (bytes > maxStateValueBytes) {
+        throw new ConfigurationError(
+          `state value "${key}" is ${bytes} bytes as JSON; the limit is ${maxStateValueBytes}: keep positions and small lookups in state, not the data read`,
+        )
+      }
+      await state.set(key, value)
+    },
+    delete: (key) => state.delete(key),
+  }
 }
 
 /**

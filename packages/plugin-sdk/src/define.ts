@@ -29,7 +29,16 @@ export function manifestProblems(definition: PluginDefinition<z.ZodObject>): str
   for (const category of definition.categories ?? []) {
     if (!pluginCategories.includes(category)) problems.push(`unknown category "${category}"`)
   }
-  if (!(definition.config instanceof z.ZodObject)) problems.push('config must be a zod object schema')
+  // By its shape, not instanceof: a plugin installed with its own copy of zod is still welcome.
+  if ((definition.config as { _zod?: { def?: { type?: string } } })?._zod?.def?.type !== 'object') {
+    problems.push('config must be a zod object schema')
+  } else {
+    for (const path of nestedSecretPaths(definition.config)) {
+      problems.push(
+        `config field "${path}" uses secret() below the top level; only top-level fields are kept secret (encrypted, redacted), so make it a top-level field`,
+      )
+    }
+  }
   return problems
 }
 
@@ -72,12 +81,65 @@ export function secretValues(config: z.ZodObject, values: Record<string, unknown
 }
 
 function isSecret(field: z.ZodType): boolean {
-  if (secretFields.has(field)) return true
+  return markedSecret(field) || wrapped(field).some(isSecret)
+}
+
+function markedSecret(field: z.ZodType): boolean {
   // A plugin installed with its own copy of the SDK marked its secrets in that copy's set; the
   // writeOnly metadata travels with the schema itself, so it is recognised all the same.
-  if (field.meta()?.writeOnly === true) return true
-  const inner = (field as { unwrap?: () => z.ZodType }).unwrap
-  return typeof inner === 'function' && isSecret(inner.call(field))
+  return secretFields.has(field) || field.meta()?.writeOnly === true
+}
+
+type Def = {
+  type: string
+  innerType?: z.ZodType
+  in?: z.ZodType
+  out?: z.ZodType
+  options?: z.ZodType[]
+  left?: z.ZodType
+  right?: z.ZodType
+  shape?: Record<string, z.ZodType>
+  element?: z.ZodType
+  valueType?: z.ZodType
+  items?: z.ZodType[]
+  rest?: z.ZodType | null
+}
+const defOf = (field: z.ZodType) => (field as unknown as { _zod: { def: Def } })._zod.def
+
+/** The schemas a field stands for as it is (optional, default, a union...): same value, same place. */
+function wrapped(field: z.ZodType): z.ZodType[] {
+  const def = defOf(field)
+  return [def.innerType, def.in, def.out, def.left, def.right, ...(def.options ?? [])].filter(
+    (inner): inner is z.ZodType => inner !== undefined,
+  )
+}
+
+/** The schemas of the values a field holds inside it (object fields, array items...), with their path. */
+function contained(field: z.ZodType): [string, z.ZodType][] {
+  const def = defOf(field)
+  const inside: [string, z.ZodType | null | undefined][] = [
+    ...Object.entries(def.shape ?? {}),
+    ['[]', def.element],
+    ['*', def.valueType],
+    ...(def.items ?? []).map((item, index): [string, z.ZodType] => [`${index}`, item]),
+    ['[]', def.rest],
+  ]
+  return inside.filter((entry): entry is [string, z.ZodType] => entry[1] != null)
+}
+
+/**
+ * Where secret() is used inside a top-level field (an object's field, an array's items): the host
+ * encrypts and redacts only top-level secrets, so such a field would be stored and shown as it is.
+ */
+function nestedSecretPaths(config: z.ZodObject): string[] {
+  const found = new Set<string>()
+  const walk = (field: z.ZodType, path: string, nested: boolean): void => {
+    if (nested && markedSecret(field)) found.add(path)
+    for (const inner of wrapped(field)) walk(inner, path, nested)
+    for (const [key, inner] of contained(field)) walk(inner, `${path}.${key}`, true)
+  }
+  for (const [key, field] of Object.entries(config.shape)) walk(field as z.ZodType, key, false)
+  return [...found]
 }
 
 /** The config schema as JSON Schema, for forms: secrets carry writeOnly and format password. */

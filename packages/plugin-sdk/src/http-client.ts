@@ -8,7 +8,7 @@ import type {
   PluginContext,
   PluginLogger,
 } from './plugin.js'
-import { createTokenBucket } from './rate-limiter.js'
+import { createRateLimiter, type RateLimiter } from './rate-limiter.js'
 import { createRedactor, silentLogger } from './redact.js'
 
 export interface HttpClientOptions extends HttpSettings {
@@ -21,6 +21,8 @@ export interface HttpClientOptions extends HttpSettings {
   /** For Retry-After dates and the rate limit. */
   clock?: PluginContext['clock']
   sleep?: Sleep
+  /** A limiter shared with other clients (the host's, per source); else one of this client's own. */
+  rateLimiter?: RateLimiter
 }
 
 export const systemClock: PluginContext['clock'] = { now: () => new Date() }
@@ -37,12 +39,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000
   const { signal: outer, logger = silentLogger, clock = systemClock, sleep = realSleep } = options
   const redact = createRedactor(options.secrets ?? [])
-  const perSecond = options.requestsPerSecond
-  const bucket = perSecond
-    ? createTokenBucket(perSecond, options.burst ?? Math.max(1, Math.floor(perSecond)), () =>
-        clock.now().getTime(),
-      )
-    : undefined
+  const bucket = options.rateLimiter ?? createRateLimiter(options, () => clock.now().getTime())
 
   return {
     async request<T>(request: HttpRequest): Promise<HttpResponse<T>> {

@@ -23,21 +23,39 @@ export function createRedactor(secrets: Iterable<string | undefined>): Redactor 
   return (text) => ordered.reduce((result, form) => result.split(form).join(redactedMarker), text)
 }
 
-/** A copy of a value with every string in it redacted: log fields, error details. */
+/**
+ * A copy of a value with every string in it redacted: log fields, error details. What is not a
+ * plain object or array goes by the form a logger would print: an error by name, message and stack,
+ * a Map or Set by its entries, bytes as text, anything else (a URL, a class instance) by its JSON.
+ */
 export function redactDeep(value: unknown, redact: Redactor, seen = new WeakSet<object>()): unknown {
   if (typeof value === 'string') return redact(value)
   if (value === null || typeof value !== 'object') return value
   if (seen.has(value)) return '[circular]'
   seen.add(value)
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact, seen))
+  const deep = (item: unknown) => redactDeep(item, redact, seen)
+  if (Array.isArray(value)) return value.map(deep)
+  if (value instanceof Date) return value // nothing of a secret in it
   if (value instanceof Error) {
     // Loggers print name, message and stack of an error; all three may carry a secret.
-    return { name: value.name, message: redact(value.message), stack: value.stack && redact(value.stack) }
+    return {
+      name: value.name,
+      message: redact(value.message),
+      stack: value.stack && redact(value.stack),
+      ...(value.cause === undefined ? {} : { cause: deep(value.cause) }),
+    }
   }
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) {
-    return value // Dates, Buffers, class instances: printed by the logger as they are
+  if (value instanceof Map || value instanceof Set) return [...value].map(deep)
+  if (ArrayBuffer.isView(value)) {
+    return redact(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString())
   }
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact, seen)]))
+  const prototype = Object.getPrototypeOf(value)
+  if (prototype !== Object.prototype && prototype !== null) {
+    const toJSON = (value as { toJSON?: () => unknown }).toJSON
+    if (typeof toJSON === 'function') return deep(toJSON.call(value)) // URL: its href
+  }
+  // Keys too: a map of tokens or accounts keyed by the secret itself is logged as such an object.
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [redact(key), deep(item)]))
 }
 
 /** A logger that never writes a secret: the message and every string in the fields are redacted. */

@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import {
   AuthenticationError,
+  ConfigurationError,
   createPluginContext,
+  maxStateValueBytes,
   memoryStateStore,
   type PluginLogger,
 } from '../src/index.js'
@@ -55,6 +57,26 @@ describe('createPluginContext', () => {
       clock: { now: () => now },
     })
     expect(ctx.clock.now()).toBe(now)
+  })
+})
+
+describe('ctx.state', () => {
+  test('refuses a value over 64 KB as JSON with a ConfigurationError, keeping what it held', async () => {
+    const state = memoryStateStore({ cursor: 'c1' })
+    const ctx = createPluginContext({
+      logger: sink().logger,
+      state,
+      secrets: [],
+      signal: new AbortController().signal,
+    })
+    const error = await ctx.state.set('cursor', 'x'.repeat(maxStateValueBytes)).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ConfigurationError)
+    expect((error as Error).message).toBe(
+      `state value "cursor" is ${maxStateValueBytes + 2} bytes as JSON; the limit is 65536: keep positions and small lookups in state, not the data read`,
+    )
+    expect(await ctx.state.get('cursor')).toBe('c1')
+    await ctx.state.set('cursor', 'x'.repeat(maxStateValueBytes - 2))
+    expect(await ctx.state.get('cursor')).toHaveLength(maxStateValueBytes - 2)
   })
 })
 

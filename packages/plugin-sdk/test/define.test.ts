@@ -59,3 +59,33 @@ describe('secrets in the config', () => {
     expect(schema.properties.region!.writeOnly).toBeUndefined()
   })
 })
+
+describe('secrets below the top level', () => {
+  test('are refused, naming each, since only top-level secrets are encrypted and redacted', () => {
+    const config = z.object({
+      apiKey: secret(),
+      auth: z.object({ token: secret(), user: z.string() }).optional(),
+      extra: z.array(z.object({ password: secret().optional() })),
+      other: z.record(z.string(), z.string().meta({ writeOnly: true })),
+    })
+    expect(manifestProblems({ ...manifest, config })).toEqual(
+      ['auth.token', 'extra.[].password', 'other.*'].map(
+        (path) =>
+          `config field "${path}" uses secret() below the top level; only top-level fields are kept secret (encrypted, redacted), so make it a top-level field`,
+      ),
+    )
+    expect(() => definePlugin({ ...manifest, config })).toThrow(
+      /"auth\.token" uses secret\(\) below the top level/,
+    )
+  })
+
+  test('a top-level secret wrapped in optional, default or a union is still top level', () => {
+    const config = z.object({
+      a: secret().optional(),
+      b: secret().default('x'),
+      c: z.union([secret(), z.literal('')]).nullable(),
+    })
+    expect(manifestProblems({ ...manifest, config })).toEqual([])
+    expect(secretKeys(config)).toEqual(['a', 'b', 'c'])
+  })
+})

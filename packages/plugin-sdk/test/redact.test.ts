@@ -43,6 +43,42 @@ describe('redactDeep', () => {
     expect(result.error.stack).not.toContain('hunter2')
     expect(result.cyclic).toEqual({ password: '[redacted]', self: '[circular]' })
   })
+
+  test('redacts inside objects that are not plain (URL, Error, Map, Set, bytes, class instances) and keys', () => {
+    class Settings {
+      constructor(readonly key = 'hunter2') {}
+    }
+    class Token {
+      toJSON = () => ({ value: 'hunter2' })
+    }
+    const cause = new TypeError('inner hunter2')
+    const result = redactDeep(
+      {
+        url: new URL('https://a.example/?api_key=hunter2'),
+        error: new Error('outer hunter2', { cause }),
+        map: new Map([['auth', 'hunter2']]),
+        set: new Set(['hunter2']),
+        bytes: Buffer.from('key=hunter2'),
+        settings: new Settings(),
+        token: new Token(),
+        byKey: { hunter2: 'seen' },
+      },
+      redact,
+    ) as Record<string, any>
+    expect(JSON.stringify(result)).not.toContain('hunter2')
+    expect(result.url).toBe('https://a.example/?api_key=[redacted]')
+    expect(result.error).toMatchObject({
+      name: 'Error',
+      message: 'outer [redacted]',
+      cause: { name: 'TypeError', message: 'inner [redacted]' },
+    })
+    expect(result.map).toEqual([['auth', '[redacted]']])
+    expect(result.set).toEqual(['[redacted]'])
+    expect(result.bytes).toBe('key=[redacted]')
+    expect(result.settings).toEqual({ key: '[redacted]' })
+    expect(result.token).toEqual({ value: '[redacted]' })
+    expect(result.byKey).toEqual({ '[redacted]': 'seen' })
+  })
 })
 
 describe('redactingLogger', () => {
@@ -61,5 +97,7 @@ describe('redactingLogger', () => {
     expect(JSON.stringify(written)).not.toContain('s3cret')
     expect(written[0]).toEqual(['using [redacted]', { headers: { authorization: 'Bearer [redacted]' } }])
     expect(written[2]).toEqual(['no fields', undefined])
+    logger.info('x', { url: new URL('https://a.example/?api_key=s3cret') })
+    expect(JSON.stringify(written[3])).not.toContain('s3cret')
   })
 })

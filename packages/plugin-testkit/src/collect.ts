@@ -7,7 +7,7 @@ import {
   type WebhookRequest,
 } from '@rapport/plugin-sdk'
 import type { z } from 'zod'
-import { createTestContext, type TestContext } from './test-context.js'
+import { createTestContext, type TestContext, type TestContextOptions } from './test-context.js'
 
 /** The config as the host hands it to the plugin: parsed by the plugin's schema, defaults filled in. */
 export function parseConfig<Schema extends z.ZodObject>(
@@ -19,12 +19,20 @@ export function parseConfig<Schema extends z.ZodObject>(
   throw new Error(`the config does not pass ${plugin.id}'s config schema: ${describeIssues(result.error)}`)
 }
 
-/** A context for a plugin with the given config: its secrets redacted, its http settings applied. */
+/**
+ * A context for a plugin with the given config: its secrets redacted, its http settings applied,
+ * its requests kept to `server` (or, without one, to loopback addresses), on `clock` if given.
+ */
 export function contextFor(
   plugin: PluginDefinition<z.ZodObject>,
   config: Record<string, unknown>,
+  options: Pick<TestContextOptions, 'server' | 'clock'> = {},
 ): TestContext {
-  return createTestContext({ secrets: secretValues(plugin.config, config), http: plugin.http ?? {} })
+  return createTestContext({
+    secrets: secretValues(plugin.config, config),
+    http: plugin.http ?? {},
+    ...options,
+  })
 }
 
 export interface StreamRun {

@@ -52,7 +52,12 @@ export interface FixtureServer {
   requests: RecordedRequest[]
   /** Requests no fixture matched: each was answered 599 and is a failure of the test. */
   unmatched: RecordedRequest[]
-  /** Throws, listing them, if any request had no fixture. */
+  /**
+   * Requests a test context given this server refused to send, because they were for another
+   * origin (the real vendor): `METHOD origin/path`. Each is a failure of the test.
+   */
+  refused: string[]
+  /** Throws, listing them, if any request had no fixture or went elsewhere. */
   assertAllMatched(): void
   close(): Promise<void>
 }
@@ -75,6 +80,7 @@ export async function startFixtureServer(
   const maxRequests = options.maxRequests ?? 1000
   const requests: RecordedRequest[] = []
   const unmatched: RecordedRequest[] = []
+  const refused: string[] = []
   let baseUrl = ''
 
   const server = createServer((req, res) => {
@@ -122,12 +128,17 @@ export async function startFixtureServer(
     baseUrl,
     requests,
     unmatched,
+    refused,
     assertAllMatched() {
-      if (!unmatched.length) return
-      throw new Error(
-        `${unmatched.length} request(s) without a fixture (answered ${unmatchedStatus}):\n` +
-          unmatched.map((request) => `  ${describe(request)}`).join('\n'),
-      )
+      const problems = [
+        unmatched.length &&
+          `${unmatched.length} request(s) without a fixture (answered ${unmatchedStatus}):\n` +
+            unmatched.map((request) => `  ${describe(request)}`).join('\n'),
+        refused.length &&
+          `${refused.length} request(s) to another origin than the fixture server (${baseUrl}), not sent:\n` +
+            refused.map((request) => `  ${request}`).join('\n'),
+      ].filter((problem): problem is string => typeof problem === 'string')
+      if (problems.length) throw new Error(problems.join('\n'))
     },
     async close() {
       server.closeAllConnections()

@@ -1,8 +1,11 @@
-import { describe, expect, test } from 'vitest'
+import type { PluginContext } from '@rapport/plugin-sdk'
+import { describe, expect, test, vi } from 'vitest'
 import {
   type ConformanceScenario,
   checkBadCredentials,
   checkConfigSchema,
+  checkGoodCredentials,
+  checkManifest,
   checkNoSecretsLeaked,
   checkStreamDeterminism,
   checkStreamRead,
@@ -10,7 +13,7 @@ import {
   checkWebhookRejected,
   newEvidence,
 } from '../src/checks.js'
-import { runPluginConformance } from '../src/index.js'
+import { createTestContext, runPluginConformance, startFixtureServer } from '../src/index.js'
 import { type Fault, samplePlugin, sampleScenario } from './sample-plugin.js'
 
 // The whole suite, generated, on a plugin that does everything right (streams, check, a
@@ -42,6 +45,15 @@ describe('the conformance checks notice a broken plugin', () => {
     ).rejects.toThrow(/other messageIds for the same input/)
   })
 
+  test('messageIds made from the time of the run, by ctx.clock or by Date', async () => {
+    for (const fault of ['dated-ids', 'dated-ids-from-date'] as const) {
+      await expect(
+        checkStreamDeterminism(broken(fault), scenario, 'responses', {}, newEvidence()),
+      ).rejects.toThrow(/other messageIds for the same input a day later/)
+    }
+    expect(vi.isFakeTimers(), 'the real clock is back').toBe(false)
+  })
+
   test('an envelope the schema rejects', async () => {
     await expect(
       checkStreamRead(broken('invalid-envelope'), scenario, 'responses', {}, newEvidence()),
@@ -52,6 +64,39 @@ describe('the conformance checks notice a broken plugin', () => {
     await expect(
       checkStreamRead(broken('unknown-path'), scenario, 'responses', {}, newEvidence()),
     ).rejects.toThrow('request(s) without a fixture (answered 599):\n  GET /api/v2/responses')
+  })
+
+  test('a request to the real vendor, not sent, even when the plugin swallows the error', async () => {
+    const evidence = newEvidence()
+    await expect(
+      checkStreamRead(broken('hard-coded-host'), scenario, 'responses', {}, evidence),
+    ).rejects.toThrow(
+      /1 request\(s\) to another origin than the fixture server \(http:\/\/127\.0\.0\.1:\d+\), not sent:\n {2}GET https:\/\/api\.pulse\.example\/api\/responses/,
+    )
+    const swallowing = {
+      ...samplePlugin('hard-coded-host'),
+      check: (ctx: PluginContext) =>
+        ctx.http.request({ url: 'https://api.pulse.example/api/account' }).catch(() => undefined),
+    }
+    await expect(checkGoodCredentials(swallowing as never, scenario, evidence)).rejects.toThrow(
+      /another origin than the fixture server .*\n {2}GET https:\/\/api\.pulse\.example\/api\/account/,
+    )
+  })
+
+  test('without a fixture server, a test context calls only loopback addresses', async () => {
+    const context = createTestContext({ secrets: ['pulse-key-good'] })
+    await expect(
+      context.ctx.http.request({ url: 'https://api.pulse.example/v1/pulse-key-good?key=pulse-key-good' }),
+    ).rejects.toThrow(
+      'the testkit refused GET https://api.pulse.example/v1/[redacted]: a test may only call a loopback address',
+    )
+    expect(context.refused).toEqual(['GET https://api.pulse.example/v1/[redacted]'])
+    const server = await startFixtureServer([{ path: '/ok', body: 'fine' }])
+    try {
+      expect((await context.ctx.http.request({ url: `${server.baseUrl}/ok` })).body).toBe('fine')
+    } finally {
+      await server.close()
+    }
   })
 
   test('check() that crashes on bad credentials instead of throwing a typed error', async () => {
@@ -73,6 +118,28 @@ describe('the conformance checks notice a broken plugin', () => {
     await checkStreamRead(broken('leaks-key'), scenario, 'responses', {}, evidence)
     expect(() => checkNoSecretsLeaked(evidence)).toThrow(
       /config\.apiKey in an envelope or checkpoint: .*"source":"<config\.apiKey>"/,
+    )
+  })
+
+  test("a secret in a log line: one source's key remembered and logged in another's run", async () => {
+    const plugin = broken('remembers-keys')
+    const evidence = newEvidence()
+    await checkBadCredentials(plugin, scenario, evidence)
+    await checkGoodCredentials(plugin, scenario, evidence)
+    expect(() => checkNoSecretsLeaked(evidence)).toThrow(
+      /badConfig\.apiKey in a log line: .*"previousKey":"<badConfig\.apiKey>"/,
+    )
+  })
+
+  test('a secret the JSON Schema does not mark writeOnly, so the form would show it', () => {
+    expect(() => checkConfigSchema(broken('blank-allowed-secret'))).toThrow(
+      /signingSecret is a secret but not writeOnly/,
+    )
+  })
+
+  test('a secret() inside an object, which the host would neither encrypt nor redact', () => {
+    expect(() => checkManifest(broken('nested-secret'))).toThrow(
+      /config field "proxy\.password" uses secret\(\) below the top level/,
     )
   })
 

@@ -27,6 +27,12 @@ export type Fault =
   | 'leaks-key'
   | 'older-on-rerun'
   | 'unknown-path'
+  | 'hard-coded-host'
+  | 'dated-ids'
+  | 'dated-ids-from-date'
+  | 'remembers-keys'
+  | 'blank-allowed-secret'
+  | 'nested-secret'
 
 const responseSchema = z.object({
   seq: z.number(),
@@ -38,21 +44,37 @@ type PulseResponse = z.infer<typeof responseSchema>
 
 export function samplePlugin(...faults: Fault[]) {
   const has = (fault: Fault) => faults.includes(fault)
-  const config = z.object({ baseUrl: z.url(), apiKey: secret(), signingSecret: secret() })
+  const config = z.object({
+    baseUrl: z.url(),
+    apiKey: secret(),
+    // A union puts writeOnly one level down in the JSON Schema, so the form would show it.
+    signingSecret: has('blank-allowed-secret') ? z.union([secret(), z.literal('')]) : secret(),
+    ...(has('nested-secret') ? { proxy: z.object({ password: secret() }).optional() } : {}),
+  })
   type Config = z.infer<typeof config>
+  // Credentials kept across calls, so one source's key ends up in another source's log line.
+  let previousKey: string | undefined
 
   const get = async (ctx: PluginContext, settings: Config, path: string, query = {}) => {
     const response = await ctx.http.request({
-      url: `${settings.baseUrl}${path}`,
+      url: `${has('hard-coded-host') ? 'https://api.pulse.example' : settings.baseUrl}${path}`,
       query,
       headers: { 'x-api-key': settings.apiKey },
     })
     return response.body
   }
 
-  const envelope = (response: PulseResponse, apiKey: string): EnvelopeInput => ({
+  const messageId = (response: PulseResponse, ctx?: PluginContext) => {
+    if (has('random-ids')) return randomUUID()
+    // The day of the run: the same for two runs moments apart, so only a later run shows it.
+    if (has('dated-ids') && ctx) return messageIdFrom('pulse', response.seq, day(ctx.clock.now()))
+    if (has('dated-ids-from-date')) return messageIdFrom('pulse', response.seq, day(new Date()))
+    return messageIdFrom('pulse', response.seq)
+  }
+
+  const envelope = (response: PulseResponse, apiKey: string, ctx?: PluginContext): EnvelopeInput => ({
     type: 'feedback',
-    messageId: has('random-ids') ? randomUUID() : messageIdFrom('pulse', response.seq),
+    messageId: messageId(response, ctx),
     occurredAt: response.answered_at,
     identifiers: [{ type: 'email', value: response.email }],
     metric: 'nps',
@@ -60,7 +82,9 @@ export function samplePlugin(...faults: Fault[]) {
     properties: has('leaks-key') ? { source: apiKey } : {},
   })
 
-  return definePlugin({
+  // The nested secret stands for a plugin made with an SDK that let it through; this one refuses it.
+  const define: typeof definePlugin = has('nested-secret') ? (definition) => definition : definePlugin
+  return define({
     id: 'survey-pulse',
     name: 'Pulse',
     version: '0.1.0',
@@ -68,6 +92,10 @@ export function samplePlugin(...faults: Fault[]) {
     categories: ['survey'],
     config,
     async check(ctx, settings) {
+      if (has('remembers-keys')) {
+        ctx.logger.info('checking the account', { previousKey })
+        previousKey = settings.apiKey
+      }
       try {
         await get(ctx, settings, '/api/account')
       } catch (error) {
@@ -85,7 +113,7 @@ export function samplePlugin(...faults: Fault[]) {
           const body = z
             .object({ responses: z.array(responseSchema) })
             .parse(await get(ctx, settings, path, { since }))
-          const envelopes = body.responses.map((response) => envelope(response, settings.apiKey))
+          const envelopes = body.responses.map((response) => envelope(response, settings.apiKey, ctx))
           if (checkpoint && has('older-on-rerun')) {
             envelopes.push({ ...envelopes[0]!, messageId: 'late', occurredAt: '2020-01-01T00:00:00Z' })
           }
@@ -123,6 +151,8 @@ export function samplePlugin(...faults: Fault[]) {
     },
   })
 }
+
+const day = (date: Date) => date.toISOString().slice(0, 10)
 
 export const sampleSign = ({
   rawBody,

@@ -1,4 +1,11 @@
-import { createPluginContext, type Plugin, type PluginContext } from '@rapport/plugin-sdk'
+import {
+  createPluginContext,
+  createRateLimiter,
+  type Plugin,
+  type PluginContext,
+  type RateLimiter,
+  type TokenBucketLimiter,
+} from '@rapport/plugin-sdk'
 import type { Logger } from 'pino'
 import type { Db } from '../database/database.js'
 import { sourceStateStore } from '../sources/source-state.repository.js'
@@ -15,6 +22,7 @@ export function pluginContextFor(
   signal: AbortSignal,
   log: Logger,
 ): PluginContext {
+  const rateLimiter = sourceRateLimiter(source.sourceId, plugin)
   return createPluginContext({
     logger: {
       debug: (message, fields) => log.debug(fields ?? {}, message),
@@ -25,6 +33,35 @@ export function pluginContextFor(
     state: sourceStateStore(db, source.workspaceId, source.sourceId),
     secrets,
     signal,
-    ...(plugin.http ? { http: plugin.http } : {}),
+    http: { ...plugin.http, ...(rateLimiter ? { rateLimiter } : {}) },
   })
+}
+
+/** The rate limiters of the sources whose limiter is not full, with the time it will be. */
+const limiters = new Map<string, { limiter: TokenBucketLimiter; fullAt: number }>()
+
+/**
+ * The vendor's limit holds for the account, not for one run: a source's checks, syncs and webhooks
+ * take from one limiter in this process. The contexts hold a handle that finds it by source id; a
+ * limiter full again is the same as a new one, so it is forgotten then, and the map holds only the
+ * sources that made requests lately.
+ */
+export function sourceRateLimiter(sourceId: string, plugin: Plugin): RateLimiter | undefined {
+  const settings = plugin.http ?? {}
+  if (!settings.requestsPerSecond) return undefined
+  return {
+    take() {
+      const now = Date.now()
+      for (const [id, entry] of limiters) if (now >= entry.fullAt) limiters.delete(id)
+      let entry = limiters.get(sourceId)
+      if (!entry) {
+        entry = { limiter: createRateLimiter(settings, Date.now)!, fullAt: now }
+        limiters.set(sourceId, entry)
+      }
+      const wait = entry.limiter.take()
+      // The requests queued before this one go first; only after it does the bucket fill again.
+      entry.fullAt = now + wait + entry.limiter.refillMs
+      return wait
+    },
+  }
 }
