@@ -371,6 +371,36 @@ test('a scheduled source syncs when due, once, and is scheduled again', async ()
   expect(Date.parse(after.nextSyncAt)).toBeGreaterThan(Date.now() + 59 * 60_000)
 })
 
+test('a scheduled sync that cannot start stays scheduled: the claim sets the next time', async () => {
+  const { SyncScheduler } = await import('../src/sources/sync-scheduler.js')
+  const { SyncRunner } = await import('../src/sources/sync-runner.js')
+  const pino = (await import('pino')).default
+  const source = (
+    await context.owner.post('/api/v1/sources', {
+      pluginId: 'billing-test',
+      name: 'Billing unstartable',
+      config: { account: 'acme', apiKey: 'good-key' },
+      scheduleMinutes: 30,
+    })
+  ).body
+  const db = context.server.database.db
+  // Its plugin is gone from this server: startSync refuses (409).
+  await db
+    .updateTable('sources')
+    .set({ next_sync_at: new Date(Date.now() - 1000), plugin_id: 'uninstalled-plugin' })
+    .where('id', '=', source.id)
+    .execute()
+  const scheduler = new SyncScheduler(db, context.server.app.get(SyncRunner), pino({ level: 'silent' }))
+  await scheduler.tick()
+  const row = await db
+    .selectFrom('sources')
+    .select('next_sync_at')
+    .where('id', '=', source.id)
+    .executeTakeFirstOrThrow()
+  expect(row.next_sync_at).not.toBeNull()
+  expect(row.next_sync_at!.getTime()).toBeGreaterThan(Date.now() + 29 * 60_000)
+})
+
 test('plugins named in RAPPORT_PLUGINS are loaded at start', async () => {
   const { startTestServer } = await import('./harness.js')
   const other = await startTestServer({ RAPPORT_PLUGINS: '@rapport/plugin-template' })
