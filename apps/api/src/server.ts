@@ -161,7 +161,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await runner.failInterrupted()
       processor.start()
       scheduler.start()
-      await listeners.startAll()
+      // Listeners start beside the server, not before it: one whose start hangs delays nothing.
+      void listeners
+        .startAll()
+        .catch((error) => logger.error({ err: error }, 'listeners could not be started'))
     }
     // Only for a server that opened its own database: tests hand theirs in, and start empty.
     if (firstWorkspace && config.demoData && !options.database) {

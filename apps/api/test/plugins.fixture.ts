@@ -228,3 +228,16 @@ export const lineListenerPlugin = definePlugin({
     },
   },
 })
+
+/** A listener whose start never answers and ignores its abort signal. */
+export const hangingListenerPlugin = definePlugin({
+  id: 'hanging-listener-test',
+  name: 'Hanging listener (test)',
+  version: '1.0.0',
+  sdk: '^1',
+  categories: ['channel'],
+  config: z.object({}),
+  listener: {
+    start: () => new Promise(() => {}),
+  },
+})

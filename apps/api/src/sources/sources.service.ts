@@ -166,7 +166,7 @@ export class SourcesService {
       })
       return row.id
     })
-    await this.listeners.refresh(id)
+    await this.listeners.changed(id)
     return { ...(await this.get(caller.workspaceId, id)), writeKey }
   }
 
@@ -220,7 +220,7 @@ export class SourcesService {
       })
     })
     this.writeKeys.forgetAll()
-    await this.listeners.refresh(row.id)
+    await this.listeners.changed(row.id)
     return this.get(caller.workspaceId, row.id)
   }
 
@@ -243,7 +243,7 @@ export class SourcesService {
       })
     })
     this.writeKeys.forgetAll()
-    await this.listeners.refresh(row.id)
+    await this.listeners.changed(row.id)
   }
 
   async writeKey(workspaceId: string, sourceId: string): Promise<string> {
