@@ -241,3 +241,40 @@ export const hangingListenerPlugin = definePlugin({
     start: () => new Promise(() => {}),
   },
 })
+
+/** Resolved when the stubborn plugin below sends its late batch (after its run was stopped). */
+export const lateBatch: { sent: Promise<void>; resolve: () => void } = (() => {
+  let resolve = () => {}
+  const sent = new Promise<void>((r) => {
+    resolve = r
+  })
+  return { sent, resolve }
+})()
+
+/** Stalls past the stall timeout, ignoring its abort signal, then sends one more batch. */
+export const stubbornPlugin = definePlugin({
+  id: 'crm-stubborn',
+  name: 'Stubborn CRM',
+  version: '1.0.0',
+  sdk: '^1',
+  categories: ['crm'],
+  config: z.object({ stallMs: z.number().int() }),
+  streams: {
+    contacts: {
+      checkpoint: z.object({ page: z.number() }),
+      async *read(_ctx, { config }) {
+        const person = (page: number): EnvelopeInput => ({
+          type: 'identify',
+          messageId: `stubborn-${page}`,
+          identifiers: [{ type: 'email', value: `stubborn-${page}@example.com` }],
+          occurredAt: '2026-03-01T00:00:00Z',
+          traits: {},
+        })
+        yield { envelopes: [person(1)], checkpoint: { page: 1 } }
+        await new Promise((resolve) => setTimeout(resolve, config.stallMs))
+        lateBatch.resolve()
+        yield { envelopes: [person(2)], checkpoint: { page: 2 } }
+      },
+    },
+  },
+})

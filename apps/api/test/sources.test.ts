@@ -4,7 +4,9 @@ import {
   billingPlugin,
   failingPlugin,
   hangingPlugin,
+  lateBatch,
   signedWebhook,
+  stubbornPlugin,
   webhookPlugin,
 } from './plugins.fixture.js'
 
@@ -13,6 +15,7 @@ const context = useTestServer({ RAPPORT_SYNC_STALL_SECONDS: '1' }, [
   failingPlugin,
   hangingPlugin,
   webhookPlugin,
+  stubbornPlugin,
 ])
 
 async function runToEnd(client: Client, runId: string) {
@@ -151,6 +154,35 @@ describe('plugins and sources', () => {
     const run = await runToEnd(context.owner, started.body.id)
     expect(run.status).toBe('failed')
     expect(run.error).toContain('no progress')
+  })
+
+  test('a plugin that ignores the stop and sends more after its run failed writes nothing more', async () => {
+    const source = (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'crm-stubborn',
+        name: 'Stubborn',
+        config: { stallMs: 1_500 },
+      })
+    ).body
+    const run = await runToEnd(
+      context.owner,
+      (await context.owner.post(`/api/v1/sources/${source.id}/sync`)).body.id,
+    )
+    expect(run).toMatchObject({ status: 'failed', envelopes: 1 })
+    expect(run.error).toContain('no progress')
+    await lateBatch.sent
+    // What the runner would do with the late batch takes a moment.
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const db = context.server.database.db
+    const checkpoint = await db
+      .selectFrom('source_checkpoints')
+      .select('checkpoint')
+      .where('source_id', '=', source.id)
+      .executeTakeFirstOrThrow()
+    expect(checkpoint.checkpoint).toEqual({ page: 1 })
+    const late = await db.selectFrom('inbox').select('id').where('message_id', '=', 'stubborn-2').execute()
+    expect(late).toEqual([])
+    expect((await context.owner.get(`/api/v1/sync-runs/${run.id}`)).body).toMatchObject({ envelopes: 1 })
   })
 
   test('webhooks: a signed request lands on the timeline; tampered, stale or unsigned ones are a 401', async () => {

@@ -161,10 +161,14 @@ export class SyncRunner {
         abort.signal,
         log,
       )
+      // A run failed or stopped (a stall) may have a plugin that goes on regardless: nothing it sends
+      // after that is written, so that it cannot race the next run's envelopes and checkpoints.
       const deliver: RunHelpers['deliver'] = async (inputs, checkpoint) => {
+        abort.signal.throwIfAborted()
         const { valid, invalid } = this.ingestion.validate(inputs)
         const result = await this.db.transaction().execute(async (trx) => {
           const appended = await this.ingestion.append(workspaceId, source.id, valid, trx)
+          abort.signal.throwIfAborted()
           if (checkpoint)
             await writeCheckpoint(trx, workspaceId, source.id, checkpoint.stream, checkpoint.value)
           return appended
@@ -191,6 +195,7 @@ export class SyncRunner {
         deliver,
         heartbeat,
         progress: async (value) => {
+          abort.signal.throwIfAborted()
           await this.db
             .updateTable('sync_runs')
             .set({ progress: Math.max(0, Math.min(1, value)) })
