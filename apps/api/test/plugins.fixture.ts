@@ -278,3 +278,49 @@ export const stubbornPlugin = definePlugin({
     },
   },
 })
+
+/**
+ * What a plugin installed with its own copy of the SDK throws: the same shape as this copy's errors,
+ * but other classes.
+ */
+class ForeignPluginError extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message)
+  }
+}
+class ForeignVerificationError extends ForeignPluginError {
+  override name = 'WebhookVerificationError'
+  constructor(message: string) {
+    super('verification', message, false)
+  }
+}
+class ForeignAuthenticationError extends ForeignPluginError {
+  override name = 'AuthenticationError'
+  constructor(message: string) {
+    super('authentication', message, false)
+  }
+}
+
+/** Verifies webhooks and checks credentials with its own SDK copy's errors. */
+export const foreignSdkPlugin = definePlugin({
+  id: 'foreign-sdk-test',
+  name: 'Foreign SDK (test)',
+  version: '1.0.0',
+  sdk: '^1',
+  categories: ['support'],
+  config: z.object({ token: secret() }),
+  async check() {
+    throw new ForeignAuthenticationError('the vendor refused the token')
+  },
+  webhook: {
+    verify(request) {
+      if (request.headers['x-signature'] !== 'good')
+        throw new ForeignVerificationError('the signature does not match')
+    },
+    parse: () => [],
+  },
+})

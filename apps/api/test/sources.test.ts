@@ -3,6 +3,7 @@ import { Client, httpSource, memberWithRole, track, useTestServer } from './harn
 import {
   billingPlugin,
   failingPlugin,
+  foreignSdkPlugin,
   hangingPlugin,
   lateBatch,
   signedWebhook,
@@ -16,6 +17,7 @@ const context = useTestServer({ RAPPORT_SYNC_STALL_SECONDS: '1' }, [
   hangingPlugin,
   webhookPlugin,
   stubbornPlugin,
+  foreignSdkPlugin,
 ])
 
 async function runToEnd(client: Client, runId: string) {
@@ -236,6 +238,29 @@ describe('plugins and sources', () => {
     const desk = (await context.owner.get('/api/v1/customers/lookup?type=email&value=desk@example.com')).body
     const [event] = (await context.owner.get(`/api/v1/customers/${desk.id}/timeline`)).body.items
     expect(event).toMatchObject({ name: 'Ticket opened', channel: 'email', kind: 'record' })
+  })
+
+  test("a plugin's typed errors are understood when it has its own copy of the SDK", async () => {
+    const source = (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'foreign-sdk-test',
+        name: 'Foreign',
+        config: { token: 'foreign-token' },
+      })
+    ).body
+    expect((await context.owner.post(`/api/v1/sources/${source.id}/check`)).body).toMatchObject({
+      ok: false,
+      errorKind: 'authentication',
+    })
+    const url = `${context.server.url}/hooks/${source.id}`
+    const post = (signature: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-signature': signature },
+        body: '{}',
+      })
+    expect((await post('bad')).status).toBe(401)
+    expect((await post('good')).status).toBe(200)
   })
 
   test('a CSV upload imports contacts with progress and reports the rows it could not read', async () => {

@@ -7,7 +7,7 @@ import type {
   SourceView,
   UpdateSourceInput,
 } from '@rapport/api-client'
-import { configJsonSchema, createRedactor, type Plugin, PluginError, secretKeys } from '@rapport/plugin-sdk'
+import { configJsonSchema, createRedactor, isPluginError, type Plugin, secretKeys } from '@rapport/plugin-sdk'
 import { type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
 import { z } from 'zod'
@@ -275,7 +275,7 @@ export class SourcesService {
       const result = await Promise.race([plugin.check(ctx, plugin.config.parse(config)), aborted])
       return { ok: true, message: result?.message ?? 'connected', errorKind: null }
     } catch (error) {
-      const kind = error instanceof PluginError ? error.kind : 'error'
+      const kind = isPluginError(error) ? error.kind : 'error'
       return {
         ok: false,
         message: redact(error instanceof Error ? error.message : String(error)),

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common'
 import type { SyncRunView } from '@rapport/api-client'
-import { createRedactor, type Plugin, type PluginContext, PluginError } from '@rapport/plugin-sdk'
+import { createRedactor, isPluginError, type Plugin, type PluginContext } from '@rapport/plugin-sdk'
 import { type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
 import { DB } from '../database/database.js'
@@ -213,7 +213,7 @@ export class SyncRunner {
       log.info(counts, 'sync run succeeded')
     } catch (error) {
       abort.abort(error)
-      const kind = error instanceof PluginError ? error.kind : 'error'
+      const kind = isPluginError(error) ? error.kind : 'error'
       const message = redact(error instanceof Error ? error.message : String(error))
       await this.finish(runId, 'failed', counts, failures, { kind, message }).catch((e) =>
         log.error({ err: e }, 'could not record the failed run'),

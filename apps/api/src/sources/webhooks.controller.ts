@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common'
 import { ApiExcludeController } from '@nestjs/swagger'
-import { WebhookVerificationError } from '@rapport/plugin-sdk'
+import { isPluginError } from '@rapport/plugin-sdk'
 import type { FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
@@ -59,7 +59,7 @@ export class WebhooksController {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       log.warn({ reason }, 'webhook refused')
-      if (error instanceof WebhookVerificationError)
+      if (isPluginError(error) && error.kind === 'verification')
         throw unauthorized(`webhook signature refused: ${reason}`)
       throw badRequest(`webhook refused: ${reason}`)
     }
