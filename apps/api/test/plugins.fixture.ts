@@ -4,6 +4,7 @@ import {
   AuthenticationError,
   definePlugin,
   type EnvelopeInput,
+  RateLimitedError,
   secret,
   signStandardWebhook,
   TransientError,
@@ -80,7 +81,7 @@ export const failingPlugin = definePlugin({
   version: '1.0.0',
   sdk: '^1',
   categories: ['crm'],
-  config: z.object({ apiKey: secret() }),
+  config: z.object({ apiKey: secret(), retryAfterMs: z.number().int().optional() }),
   streams: {
     contacts: {
       checkpoint: z.object({ page: z.number() }),
@@ -97,6 +98,8 @@ export const failingPlugin = definePlugin({
           ],
           checkpoint: { page: 1 },
         }
+        if (config.retryAfterMs !== undefined)
+          throw new RateLimitedError('the vendor said to slow down', config.retryAfterMs)
         throw new TransientError(`the vendor answered 503 for key ${config.apiKey}`)
       },
     },

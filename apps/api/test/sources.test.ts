@@ -458,6 +458,54 @@ test('a scheduled sync that cannot start stays scheduled: the claim sets the nex
   expect(row.next_sync_at!.getTime()).toBeGreaterThan(Date.now() + 29 * 60_000)
 })
 
+test('a scheduled run that failed for a passing reason is retried sooner, with backoff, within the interval', async () => {
+  const { SyncRunner } = await import('../src/sources/sync-runner.js')
+  const minute = 60_000
+  const near = (iso: string | null | undefined, ms: number) =>
+    expect(Math.abs(Date.parse(iso!) - (Date.now() + ms))).toBeLessThan(20_000)
+  const syncOnce = async (sourceId: string) => {
+    const run = await runToEnd(
+      context.owner,
+      (await context.owner.post(`/api/v1/sources/${sourceId}/sync`)).body.id,
+    )
+    // The source's next time is set as the run ends.
+    await context.server.app.get(SyncRunner).settled(sourceId)
+    return run
+  }
+  const create = async (name: string, config: object, scheduleMinutes: number | null) =>
+    (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'crm-failing',
+        name,
+        config: { apiKey: 'k', ...config },
+        scheduleMinutes,
+      })
+    ).body.id as string
+
+  // Transient: 1 minute, then 2: the backoff doubles with each failure in a row.
+  const transient = await create('Transient', {}, 60)
+  const first = await syncOnce(transient)
+  expect(first).toMatchObject({ status: 'failed', errorKind: 'transient', details: { retryAttempt: 1 } })
+  near(first.details.retryAt, minute)
+  expect((await context.owner.get(`/api/v1/sources/${transient}`)).body.nextSyncAt).toBe(
+    first.details.retryAt,
+  )
+  const second = await syncOnce(transient)
+  expect(second.details.retryAttempt).toBe(2)
+  near(second.details.retryAt, 2 * minute)
+
+  // Rate limited: after the vendor's retryAfterMs, but never later than the interval.
+  const limited = await create('Limited', { retryAfterMs: 10 * minute }, 60)
+  near((await syncOnce(limited)).details.retryAt, 10 * minute)
+  const capped = await create('Capped', { retryAfterMs: 120 * minute }, 30)
+  near((await syncOnce(capped)).details.retryAt, 30 * minute)
+
+  // Unscheduled: not retried; the user runs it again.
+  const unscheduled = await create('Unscheduled', {}, null)
+  expect((await syncOnce(unscheduled)).details).not.toHaveProperty('retryAt')
+  expect((await context.owner.get(`/api/v1/sources/${unscheduled}`)).body.nextSyncAt).toBeNull()
+})
+
 test('plugins named in RAPPORT_PLUGINS are loaded at start', async () => {
   const { startTestServer } = await import('./harness.js')
   const other = await startTestServer({ RAPPORT_PLUGINS: '@rapport/plugin-template' })
