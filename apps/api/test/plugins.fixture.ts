@@ -327,3 +327,33 @@ export const foreignSdkPlugin = definePlugin({
     parse: () => [],
   },
 })
+
+/**
+ * Careless with its secret: puts it in every message. The request's `x-mode` header says what its
+ * webhook does: refuse it in verify, fail to parse it, or hang in either. Its check hangs when told.
+ */
+export const leakyPlugin = definePlugin({
+  id: 'leaky-test',
+  name: 'Leaky (test)',
+  version: '1.0.0',
+  sdk: '^1',
+  categories: ['support'],
+  config: z.object({ signingKey: secret(), hangCheck: z.boolean().default(false) }),
+  async check(_ctx, config) {
+    if (config.hangCheck) await new Promise(() => {})
+    return { message: `connected with ${config.signingKey}` }
+  },
+  webhook: {
+    async verify(request, config) {
+      const mode = request.headers['x-mode']
+      if (mode === 'hang-verify') await new Promise(() => {})
+      if (mode === 'verify') throw new Error(`expected a signature made with ${config.signingKey}`)
+    },
+    async parse(request, config) {
+      const mode = request.headers['x-mode']
+      if (mode === 'hang-parse') await new Promise(() => {})
+      if (mode === 'parse') throw new Error(`could not read it with ${config.signingKey}`)
+      return []
+    },
+  },
+})

@@ -6,6 +6,7 @@ import {
   foreignSdkPlugin,
   hangingPlugin,
   lateBatch,
+  leakyPlugin,
   signedWebhook,
   stubbornPlugin,
   webhookPlugin,
@@ -18,6 +19,7 @@ const context = useTestServer({ RAPPORT_SYNC_STALL_SECONDS: '1' }, [
   webhookPlugin,
   stubbornPlugin,
   foreignSdkPlugin,
+  leakyPlugin,
 ])
 
 async function runToEnd(client: Client, runId: string) {
@@ -261,6 +263,84 @@ describe('plugins and sources', () => {
       })
     expect((await post('bad')).status).toBe(401)
     expect((await post('good')).status).toBe(200)
+  })
+
+  test("a secret in a plugin's messages reaches no answer, log line or dead letter; a hung webhook is a 504", async () => {
+    const { WebhooksController } = await import('../src/sources/webhooks.controller.js')
+    const signingKey = 'leaky-signing-key-9f3e'
+    const source = (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'leaky-test',
+        name: 'Leaky',
+        config: { signingKey },
+      })
+    ).body
+    const check = (await context.owner.post(`/api/v1/sources/${source.id}/check`)).body
+    expect(check).toMatchObject({ ok: true, message: 'connected with [redacted]' })
+
+    const url = `${context.server.url}/hooks/${source.id}`
+    const post = async (mode: string) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-mode': mode },
+        body: '{"id":"1"}',
+      })
+      return { status: response.status, text: await response.text() }
+    }
+    const refused = await post('verify')
+    expect(refused.status).toBe(400)
+    expect(refused.text).toContain('[redacted]')
+    const unreadable = await post('parse')
+    expect(unreadable.status).toBe(400)
+    expect(unreadable.text).toContain('[redacted]')
+
+    const controller = context.server.app.get(WebhooksController)
+    controller.timeoutMs = 200
+    try {
+      for (const mode of ['hang-verify', 'hang-parse']) {
+        const hung = await post(mode)
+        expect(hung.status).toBe(504)
+        expect(JSON.parse(hung.text)).toMatchObject({ status: 504, detail: expect.stringContaining('0.2 s') })
+      }
+    } finally {
+      controller.timeoutMs = 10_000
+    }
+
+    const letters = await context.server.database.db
+      .selectFrom('dead_letters')
+      .selectAll()
+      .where('source_id', '=', source.id)
+      .execute()
+    expect(letters).toHaveLength(1)
+    expect(JSON.stringify(letters)).toContain('[redacted]')
+    for (const text of [
+      check.message,
+      refused.text,
+      unreadable.text,
+      JSON.stringify(letters),
+      ...context.server.logs,
+    ])
+      expect(text).not.toContain(signingKey)
+  })
+
+  test('a check that hangs fails with a clear timeout', async () => {
+    const { SourcesService } = await import('../src/sources/sources.service.js')
+    const service = context.server.app.get(SourcesService)
+    const source = (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'leaky-test',
+        name: 'Hanging check',
+        config: { signingKey: 'k-hang', hangCheck: true },
+      })
+    ).body
+    service.checkTimeoutMs = 200
+    try {
+      const check = await context.owner.post(`/api/v1/sources/${source.id}/check`)
+      expect(check.status).toBe(200)
+      expect(check.body).toEqual({ ok: false, message: 'no answer within 0.2 s', errorKind: 'error' })
+    } finally {
+      service.checkTimeoutMs = 30_000
+    }
   })
 
   test('a CSV upload imports contacts with progress and reports the rows it could not read', async () => {

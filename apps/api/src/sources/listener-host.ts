@@ -9,6 +9,7 @@ import { LOGGER } from '../logging/logger.js'
 import { pluginContextFor } from '../plugins/plugin-context.js'
 import { PLUGINS, type PluginRegistry } from '../plugins/plugin-registry.js'
 import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
+import { withinDeadline } from './plugin-deadline.js'
 import { runnableConfig, secretValues } from './source-config.js'
 import { findSourceById } from './sources.repository.js'
 
@@ -128,7 +129,6 @@ export class ListenerHost {
     const entry: Entry = { view: { state: 'starting', address: null, error: null, since: now() }, abort }
     this.entries.set(sourceId, entry)
     let redact = (text: string) => text
-    let timer: NodeJS.Timeout | undefined
     try {
       const config = runnableConfig(plugin, source, this.box)
       const secrets = secretValues(plugin, config)
@@ -154,11 +154,12 @@ export class ListenerHost {
         },
         () => {},
       )
-      timer = setTimeout(
-        () => abort.abort(new Error(`the listener did not start within ${this.startTimeoutMs / 1000} s`)),
+      entry.running = await withinDeadline(
+        abort,
         this.startTimeoutMs,
+        `the listener did not start within ${this.startTimeoutMs / 1000} s`,
+        () => starting,
       )
-      entry.running = await Promise.race([starting, rejectOnAbort(abort.signal)])
       entry.view = { state: 'running', address: entry.running.address ?? null, error: null, since: now() }
       log.info({ address: entry.view.address }, 'listener started')
     } catch (error) {
@@ -173,8 +174,6 @@ export class ListenerHost {
         entry.retry = setTimeout(() => void this.refresh(sourceId), listenerRetryMs)
         entry.retry.unref()
       }
-    } finally {
-      clearTimeout(timer)
     }
   }
 
@@ -193,10 +192,3 @@ export class ListenerHost {
 }
 
 const now = () => new Date().toISOString()
-
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason)
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true })
-  })
-}

@@ -23,6 +23,7 @@ import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
 import { TRACKING_ADDRESS, type TrackingAddress } from '../tracking/tracking-server.js'
 import { WriteKeys } from '../tracking/write-keys.js'
 import { ListenerHost } from './listener-host.js'
+import { withinDeadline } from './plugin-deadline.js'
 import { fullConfig, openSecrets, prepareConfig, secretValues } from './source-config.js'
 import { findSource, lastRuns, listSources, type SourceRow, toSourceView } from './sources.repository.js'
 
@@ -35,7 +36,8 @@ export interface SystemCaller {
   workspaceId: string
   userId: string | null
 }
-const checkTimeoutMs = 30_000
+/** How long a plugin's check() may take before the test of the connection fails. */
+export const defaultCheckTimeoutMs = 30_000
 
 /** The tables whose source_id no foreign key clears when the source is deleted. */
 const sourceReferences = [
@@ -50,6 +52,8 @@ const sourceReferences = [
 
 @Injectable()
 export class SourcesService {
+  checkTimeoutMs = defaultCheckTimeoutMs
+
   constructor(
     @Inject(DB) private readonly db: Kysely<any>,
     @Inject(PLUGINS) private readonly plugins: PluginRegistry,
@@ -262,18 +266,16 @@ export class SourcesService {
     const secrets = secretValues(plugin, config)
     const redact = createRedactor(secrets)
     const abort = new AbortController()
-    const timer = setTimeout(
-      () => abort.abort(new Error(`no answer within ${checkTimeoutMs / 1000} s`)),
-      checkTimeoutMs,
-    )
     const log = this.logger.child({ workspaceId, sourceId, plugin: plugin.id })
     try {
       const ctx = pluginContextFor(this.db, { workspaceId, sourceId }, plugin, secrets, abort.signal, log)
-      const aborted = new Promise<never>((_, reject) =>
-        abort.signal.addEventListener('abort', () => reject(abort.signal.reason)),
+      const result = await withinDeadline(
+        abort,
+        this.checkTimeoutMs,
+        `no answer within ${this.checkTimeoutMs / 1000} s`,
+        () => plugin.check!(ctx, plugin.config.parse(config)),
       )
-      const result = await Promise.race([plugin.check(ctx, plugin.config.parse(config)), aborted])
-      return { ok: true, message: result?.message ?? 'connected', errorKind: null }
+      return { ok: true, message: redact(result?.message ?? 'connected'), errorKind: null }
     } catch (error) {
       const kind = isPluginError(error) ? error.kind : 'error'
       return {
@@ -281,8 +283,6 @@ export class SourcesService {
         message: redact(error instanceof Error ? error.message : String(error)),
         errorKind: kind,
       }
-    } finally {
-      clearTimeout(timer)
     }
   }
 
