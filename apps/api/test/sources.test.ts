@@ -343,6 +343,27 @@ describe('plugins and sources', () => {
     }
   })
 
+  test('a plugin without streams cannot be scheduled: a 400 naming the field', async () => {
+    const refused = await context.owner.post('/api/v1/sources', {
+      pluginId: 'support-hooks',
+      name: 'Scheduled desk',
+      config: { webhookSecret: 'whsec_x' },
+      scheduleMinutes: 60,
+    })
+    expect(refused.status).toBe(400)
+    expect(refused.body.errors).toEqual([{ path: 'scheduleMinutes', message: expect.any(String) }])
+    const desk = await context.owner.post('/api/v1/sources', {
+      pluginId: 'support-hooks',
+      name: 'Unscheduled desk',
+      config: { webhookSecret: 'whsec_x' },
+    })
+    expect(desk.status).toBe(201)
+    const patched = await context.owner.patch(`/api/v1/sources/${desk.body.id}`, { scheduleMinutes: 15 })
+    expect(patched.status).toBe(400)
+    expect(patched.body.errors).toEqual([{ path: 'scheduleMinutes', message: expect.any(String) }])
+    expect((await context.owner.get(`/api/v1/sources/${desk.body.id}`)).body.scheduleMinutes).toBeNull()
+  })
+
   test('a CSV upload imports contacts with progress and reports the rows it could not read', async () => {
     const source = (
       await context.owner.post('/api/v1/sources', { pluginId: 'import-csv', name: 'Spreadsheet' })

@@ -40,6 +40,19 @@ export interface SystemCaller {
 export const defaultCheckTimeoutMs = 30_000
 
 /** The tables whose source_id no foreign key clears when the source is deleted. */
+/** Whether a plugin has anything to sync: a manual sync or a schedule needs streams. */
+export function hasStreams(plugin: Plugin): boolean {
+  return Boolean(plugin.streams && Object.keys(plugin.streams).length)
+}
+
+/** A schedule on a plugin that cannot sync would only start empty runs. */
+function refuseSchedule(plugin: Plugin, scheduleMinutes: number | null | undefined): void {
+  if (scheduleMinutes && !hasStreams(plugin))
+    throw badRequest(`${plugin.name} has nothing to sync, so it cannot be scheduled`, [
+      { path: 'scheduleMinutes', message: 'only a plugin with streams can sync on a schedule' },
+    ])
+}
+
 const sourceReferences = [
   'inbox',
   'identities',
@@ -81,7 +94,7 @@ export class SourcesService {
       })),
       capabilities: {
         check: Boolean(plugin.check),
-        streams: Boolean(plugin.streams && Object.keys(plugin.streams).length),
+        streams: hasStreams(plugin),
         webhook: Boolean(plugin.webhook),
         upload: Boolean(plugin.upload),
         channel: Boolean(plugin.channel),
@@ -140,6 +153,7 @@ export class SourcesService {
       throw badRequest(`unknown plugin ${input.pluginId}`, [
         { path: 'pluginId', message: 'is not an installed plugin' },
       ])
+    refuseSchedule(plugin, input.scheduleMinutes)
     const writeKey = plugin.id === 'http' ? randomSecret(writeKeyPrefix, 24) : null
     const stored = prepareConfig(plugin, this.box, input.config, undefined, writeKey ? { writeKey } : {})
     const id = await this.db.transaction().execute(async (trx) => {
@@ -182,6 +196,7 @@ export class SourcesService {
   ): Promise<SourceView> {
     const row = await this.row(caller.workspaceId, sourceId)
     const plugin = this.pluginOf(row)
+    refuseSchedule(plugin, input.scheduleMinutes)
     const previous = fullConfig(row, this.box)
     const { writeKey, ...previousConfig } = previous
     const stored = input.config
