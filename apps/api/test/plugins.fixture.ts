@@ -165,8 +165,9 @@ export const webhookPlugin = definePlugin({
   },
 })
 
-export function signedWebhook(body: object, options: { secret?: string; timestamp?: Date } = {}) {
-  const raw = JSON.stringify(body)
+/** Signs a body: an object as JSON.stringify writes it, a string exactly as given. */
+export function signedWebhook(body: object | string, options: { secret?: string; timestamp?: Date } = {}) {
+  const raw = typeof body === 'string' ? body : JSON.stringify(body)
   const headers = signStandardWebhook({
     id: `msg_${Math.random().toString(36).slice(2)}`,
     body: raw,

@@ -75,6 +75,17 @@ describe('plugins and sources', () => {
       config: { account: 'acme-eu' },
     })
     expect(renamed.body.config).toEqual({ account: 'acme-eu' })
+    expect(renamed.body.secretsSet).toEqual(['apiKey'])
+    expect(JSON.stringify(renamed.body)).not.toContain('good-key')
+    const rotated = await context.owner.patch(`/api/v1/sources/${created.body.id}`, {
+      config: { apiKey: 'rotated-key-77' },
+    })
+    expect(rotated.status).toBe(200)
+    expect(JSON.stringify(rotated.body)).not.toContain('rotated-key-77')
+    const single = await context.owner.get(`/api/v1/sources/${created.body.id}`)
+    expect(single.body.secretsSet).toEqual(['apiKey'])
+    expect(JSON.stringify(single.body)).not.toContain('rotated-key-77')
+    await context.owner.patch(`/api/v1/sources/${created.body.id}`, { config: { apiKey: 'good-key' } })
     expect((await context.owner.post(`/api/v1/sources/${created.body.id}/check`)).body).toEqual({
       ok: true,
       message: 'connected to acme-eu',
@@ -210,6 +221,18 @@ describe('plugins and sources', () => {
     const accepted = await fetch(url, { method: 'POST', headers: good.headers, body: good.raw })
     expect(accepted.status).toBe(200)
     expect(await accepted.json()).toMatchObject({ accepted: 1 })
+
+    // Signed as the vendor wrote it (spaces, its own key order), not as JSON.stringify would.
+    const vendorWritten = signedWebhook(
+      '{\n  "subject": "Second ticket",  "at": "2026-03-03T10:00:00Z",\n  "email": "desk@example.com", "id": "T-2"\n}',
+    )
+    const asWritten = await fetch(url, {
+      method: 'POST',
+      headers: vendorWritten.headers,
+      body: vendorWritten.raw,
+    })
+    expect(asWritten.status).toBe(200)
+    expect(await asWritten.json()).toMatchObject({ accepted: 1 })
 
     const tampered = await fetch(url, {
       method: 'POST',
@@ -411,6 +434,49 @@ describe('plugins and sources', () => {
       { 'content-type': 'text/csv' },
     )
     expect(badOptions.status).toBe(400)
+  })
+
+  test('a CSV upload of records through the API reaches the profile: the orders, their amounts', async () => {
+    const source = (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'import-csv',
+        name: 'Orders sheet',
+        config: { defaultCurrency: 'EUR' },
+      })
+    ).body
+    const csv =
+      'Order,Email,Status,Total,Placed\nO-1,orders@csv.example,paid,40.5,2026-01-10\nO-2,orders@csv.example,paid,9.5,2026-01-11\n'
+    const options = {
+      kind: 'records',
+      recordType: 'order',
+      occurredAtColumn: 'Placed',
+      columns: {
+        Order: { to: 'record', field: 'externalId' },
+        Email: { to: 'identifier', type: 'email' },
+        Status: { to: 'record', field: 'status' },
+        Total: { to: 'record', field: 'amount' },
+      },
+    }
+    const answer = await context.owner.request(
+      'POST',
+      `/api/v1/sources/${source.id}/uploads?options=${encodeURIComponent(JSON.stringify(options))}`,
+      csv,
+      { 'content-type': 'text/csv' },
+    )
+    expect(answer.status).toBe(202)
+    expect(await runToEnd(context.owner, answer.body.id)).toMatchObject({ status: 'succeeded', envelopes: 2 })
+    await context.server.processor.settled()
+    const buyer = (await context.owner.get('/api/v1/customers/lookup?type=email&value=orders@csv.example'))
+      .body
+    expect(buyer.records.counts).toEqual({ order: 2 })
+    const orders = (await context.owner.get(`/api/v1/customers/${buyer.id}/records?type=order`)).body.items
+    expect(orders.map((o: { externalId: string }) => o.externalId).sort()).toEqual(['O-1', 'O-2'])
+    expect(orders.find((o: { externalId: string }) => o.externalId === 'O-1')).toMatchObject({
+      status: 'paid',
+      amount: 40.5,
+      currency: 'EUR',
+      sourceId: source.id,
+    })
   })
 
   test('an import run counts what processing made of its rows: created, updated, merged customers', async () => {
