@@ -673,6 +673,54 @@ test('a scheduled run that failed for a passing reason is retried sooner, with b
   expect((await context.owner.get(`/api/v1/sources/${unscheduled}`)).body.nextSyncAt).toBeNull()
 })
 
+test("at start, only runs without a recent heartbeat are failed as interrupted: another live process's run is left alone", async () => {
+  const { SyncRunner } = await import('../src/sources/sync-runner.js')
+  const { sql } = await import('kysely')
+  const source = (
+    await context.owner.post('/api/v1/sources', {
+      pluginId: 'billing-test',
+      name: 'Billing shared',
+      config: { account: 'acme', apiKey: 'good-key' },
+    })
+  ).body
+  const db = context.server.database.db
+  const { workspace_id } = await db
+    .selectFrom('sources')
+    .select('workspace_id')
+    .where('id', '=', source.id)
+    .executeTakeFirstOrThrow()
+  const insertRun = (heartbeatAt: Date) =>
+    db
+      .insertInto('sync_runs')
+      .values({
+        workspace_id,
+        source_id: source.id,
+        trigger: 'manual',
+        status: 'running',
+        details: '{}',
+        heartbeat_at: heartbeatAt,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  const dead = await insertRun(new Date(Date.now() - 3_600_000))
+  // Beating now, in another process (the stall timeout here is 1 s).
+  const live = await insertRun(new Date(Date.now() + 60_000))
+  await context.server.app.get(SyncRunner).failInterrupted()
+  const status = async (id: string) =>
+    await db
+      .selectFrom('sync_runs')
+      .select(['status', 'error_kind'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+  expect(await status(dead.id)).toEqual({ status: 'failed', error_kind: 'interrupted' })
+  expect(await status(live.id)).toEqual({ status: 'running', error_kind: null })
+  await db
+    .updateTable('sync_runs')
+    .set({ status: 'failed', finished_at: sql<Date>`now()` })
+    .where('id', '=', live.id)
+    .execute()
+})
+
 test('plugins named in RAPPORT_PLUGINS are loaded at start', async () => {
   const { startTestServer } = await import('./harness.js')
   const other = await startTestServer({ RAPPORT_PLUGINS: '@rapport/plugin-template' })

@@ -193,7 +193,12 @@ export class SyncRunner {
         if (result.accepted) this.ingestion.wake()
         await this.db
           .updateTable('sync_runs')
-          .set({ envelopes: counts.envelopes, batches: counts.batches, failed: counts.failed })
+          .set({
+            envelopes: counts.envelopes,
+            batches: counts.batches,
+            failed: counts.failed,
+            heartbeat_at: sql<Date>`now()`,
+          })
           .where('id', '=', runId)
           .execute()
       }
@@ -207,7 +212,7 @@ export class SyncRunner {
           abort.signal.throwIfAborted()
           await this.db
             .updateTable('sync_runs')
-            .set({ progress: Math.max(0, Math.min(1, value)) })
+            .set({ progress: Math.max(0, Math.min(1, value)), heartbeat_at: sql<Date>`now()` })
             .where('id', '=', runId)
             .execute()
         },
@@ -307,17 +312,22 @@ export class SyncRunner {
     return { at: new Date(Date.now() + delayMs), attempt }
   }
 
-  /** Runs left "running" by a process that died are failed, so they do not block the source. */
+  /**
+   * Runs left "running" by a process that died are failed, so that they do not show as running for
+   * ever. Several processes share one database: a run whose heartbeat is recent belongs to a live
+   * one (which fails its own runs after the stall timeout), and is left alone.
+   */
   async failInterrupted(): Promise<void> {
     await this.db
       .updateTable('sync_runs')
       .set({
         status: 'failed',
-        finished_at: new Date(),
-        error: 'interrupted: the server stopped during the run',
+        finished_at: sql<Date>`now()`,
+        error: 'interrupted: the server running it stopped during the run',
         error_kind: 'interrupted',
       })
       .where('status', '=', 'running')
+      .where('heartbeat_at', '<', sql<Date>`now() - make_interval(secs => ${this.stallTimeoutMs / 1000})`)
       .execute()
   }
 }

@@ -28,6 +28,8 @@ export class SyncScheduler {
 
   async tick(): Promise<void> {
     try {
+      // Runs of a process that died since the start are failed here too.
+      await this.runner.failInterrupted()
       const { rows } = await sql<{ id: string; workspace_id: string }>`update sources
         set next_sync_at = now() + make_interval(mins => schedule_minutes)
         where enabled and schedule_minutes is not null and next_sync_at <= now()
