@@ -94,6 +94,7 @@ const bodyLimit = 100 * 1024 * 1024
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig({ ...process.env, ...options.env })
   const logger = createLogger(config.logLevel, options.logStream)
+  const stopWatchingProcess = watchProcess(logger)
   const database =
     options.database ?? (await connect({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') }))
   try {
@@ -166,7 +167,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await runner.failInterrupted()
       processor.start()
       scheduler.start()
-      await listeners.startAll()
+      // Listeners start beside the server, not before it: one whose start hangs delays nothing.
+      void listeners
+        .startAll()
+        .catch((error) => logger.error({ err: error }, 'listeners could not be started'))
     }
     // Only for a server that opened its own database: tests hand theirs in, and start empty.
     if (firstWorkspace && config.demoData && !options.database) {
@@ -207,11 +211,31 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         await processor.stop()
         if (!options.database) await database.close()
         logger.info('stopped')
+        stopWatchingProcess()
       },
     }
   } catch (error) {
+    stopWatchingProcess()
     if (!options.database) await database.close().catch(() => {})
     throw error
+  }
+}
+
+/**
+ * Plugins run in this process: a promise one of them leaves rejected is logged as an error, and the
+ * server goes on serving (Node would otherwise stop it). An uncaught exception still stops the
+ * process, as it may leave any state broken (a supervisor starts it again): it is logged first.
+ */
+function watchProcess(logger: ReturnType<typeof createLogger>): () => void {
+  const onRejection = (reason: unknown) =>
+    logger.error({ err: reason }, 'unhandled promise rejection (in a plugin?); the server goes on')
+  const onException = (error: Error, origin: string) =>
+    logger.fatal({ err: error, origin }, 'uncaught exception; the server stops')
+  process.on('unhandledRejection', onRejection)
+  process.on('uncaughtExceptionMonitor', onException)
+  return () => {
+    process.off('unhandledRejection', onRejection)
+    process.off('uncaughtExceptionMonitor', onException)
   }
 }
 

@@ -1,9 +1,11 @@
 import { createServer, type Server, Socket } from 'node:net'
+import { Writable } from 'node:stream'
 import { afterAll, describe, expect, test } from 'vitest'
-import { useTestServer } from './harness.js'
-import { lineListenerPlugin } from './plugins.fixture.js'
+import { ListenerHost } from '../src/sources/listener-host.js'
+import { Client, ownerEmail, ownerPassword, testSecretKey, useTestServer } from './harness.js'
+import { hangingListenerPlugin, lineListenerPlugin } from './plugins.fixture.js'
 
-const context = useTestServer({}, [lineListenerPlugin])
+const context = useTestServer({}, [lineListenerPlugin, hangingListenerPlugin])
 
 /** Sends lines to a listener and reads one answer per line. */
 async function send(address: string, ...lines: string[]): Promise<string[]> {
@@ -92,5 +94,64 @@ describe('listeners', () => {
     })
     expect((await context.owner.get('/api/v1/sources')).status).toBe(200)
     expect(JSON.stringify(created.body)).not.toContain('listener-token-456')
+  })
+
+  test('a listener whose start hangs fails after the start timeout; the request and the server do not wait', async () => {
+    const host = context.server.app.get(ListenerHost)
+    host.startTimeoutMs = 500
+    host.answerWithinMs = 100
+    try {
+      const began = Date.now()
+      const created = await context.owner.post('/api/v1/sources', {
+        pluginId: 'hanging-listener-test',
+        name: 'Hangs',
+      })
+      expect(created.status).toBe(201)
+      expect(Date.now() - began).toBeLessThan(2_000)
+      expect(created.body.listener.state).toBe('starting')
+      let listener = created.body.listener
+      for (let i = 0; i < 50 && listener.state === 'starting'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        listener = (await context.owner.get(`/api/v1/sources/${created.body.id}`)).body.listener
+      }
+      expect(listener).toMatchObject({ state: 'failed', error: 'the listener did not start within 0.5 s' })
+      expect(context.server.logs.some((l) => l.includes('listener failed to start'))).toBe(true)
+      // A change while it starts is not held up either.
+      host.startTimeoutMs = 60_000
+      const renamed = await context.owner.patch(`/api/v1/sources/${created.body.id}`, { name: 'Still hangs' })
+      expect(renamed.status).toBe(200)
+      const disabled = await context.owner.patch(`/api/v1/sources/${created.body.id}`, { enabled: false })
+      expect(disabled.body.listener.state).toBe('stopped')
+    } finally {
+      host.startTimeoutMs = 30_000
+    }
+  })
+
+  test('a listener whose start hangs does not hold up the server start', async () => {
+    const { startServer } = await import('../src/index.js')
+    await context.owner.post('/api/v1/sources', { pluginId: 'hanging-listener-test', name: 'Hangs at start' })
+    // A second server on the same database: it would start that listener, with the default timeout.
+    const other = await startServer({
+      database: context.server.database,
+      plugins: [hangingListenerPlugin],
+      logStream: new Writable({ write: (_chunk, _encoding, done) => done() }),
+      print: () => {},
+      env: {
+        RAPPORT_SECRET_KEY: testSecretKey,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        RAPPORT_TRACKING_PORT: 'off',
+        RAPPORT_ADMIN_EMAIL: ownerEmail,
+        RAPPORT_ADMIN_PASSWORD: ownerPassword,
+      },
+    })
+    try {
+      const owner = await Client.login(other.url, ownerEmail, ownerPassword)
+      const sources = (await owner.get('/api/v1/sources')).body.items
+      const hanging = sources.find((s: { name: string }) => s.name === 'Hangs at start')
+      expect(hanging.listener.state).toBe('starting')
+    } finally {
+      await other.close()
+    }
   })
 })

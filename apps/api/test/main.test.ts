@@ -167,6 +167,52 @@ describe.skipIf(!existsSync(main) || !testDatabaseUrl())('the start command on P
     }
   })
 
+  test('a promise a plugin leaves rejected is logged and the server goes on; an uncaught exception is logged, then stops it', async () => {
+    await inSchema('stray', async (databaseUrl) => {
+      const proc = run({
+        RAPPORT_DATA_DIR: dataDir,
+        DATABASE_URL: databaseUrl,
+        RAPPORT_ADMIN_EMAIL: 'stray-owner@example.com',
+        RAPPORT_ADMIN_PASSWORD: 'stray owner password',
+        RAPPORT_SECRET_KEY: 'c'.repeat(64),
+        RAPPORT_TRACKING_PORT: 'off',
+        RAPPORT_PLUGINS: join(import.meta.dirname, 'fixtures/stray-rejection-plugin.mjs'),
+      })
+      const { url } = await listening(proc)
+      const owner = await Client.login(url, 'stray-owner@example.com', 'stray owner password')
+      const create = async (crash: boolean) =>
+        (
+          await owner.post('/api/v1/sources', {
+            pluginId: 'stray-rejection-test',
+            name: `Stray ${crash}`,
+            config: { crash },
+          })
+        ).body.id as string
+      const stray = await create(false)
+      const crashing = await create(true)
+      expect((await owner.post(`/api/v1/sources/${stray}/check`)).body).toMatchObject({ ok: true })
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect((await fetch(`${url}/healthz`)).status).toBe(200)
+      const logged = proc
+        .out()
+        .split('\n')
+        .filter((l) => l.includes('unhandled promise rejection'))
+      expect(logged).toHaveLength(1)
+      expect(JSON.parse(logged[0]!)).toMatchObject({ level: 50, err: { message: 'left behind by a plugin' } })
+
+      await owner.post(`/api/v1/sources/${crashing}/check`)
+      expect(await proc.exited).not.toBe(0)
+      const fatal = proc
+        .out()
+        .split('\n')
+        .find((l) => l.includes('uncaught exception'))
+      expect(JSON.parse(fatal!)).toMatchObject({
+        level: 60,
+        err: { message: 'thrown from a timer in a plugin' },
+      })
+    })
+  })
+
   test('processes the inbox on its own thread: data sent to the tracking API reaches the profile', async () => {
     await inSchema('start', async (databaseUrl) => {
       const proc = run({

@@ -4,6 +4,7 @@ import {
   AuthenticationError,
   definePlugin,
   type EnvelopeInput,
+  RateLimitedError,
   secret,
   signStandardWebhook,
   TransientError,
@@ -80,7 +81,7 @@ export const failingPlugin = definePlugin({
   version: '1.0.0',
   sdk: '^1',
   categories: ['crm'],
-  config: z.object({ apiKey: secret() }),
+  config: z.object({ apiKey: secret(), retryAfterMs: z.number().int().optional() }),
   streams: {
     contacts: {
       checkpoint: z.object({ page: z.number() }),
@@ -97,6 +98,8 @@ export const failingPlugin = definePlugin({
           ],
           checkpoint: { page: 1 },
         }
+        if (config.retryAfterMs !== undefined)
+          throw new RateLimitedError('the vendor said to slow down', config.retryAfterMs)
         throw new TransientError(`the vendor answered 503 for key ${config.apiKey}`)
       },
     },
@@ -162,8 +165,9 @@ export const webhookPlugin = definePlugin({
   },
 })
 
-export function signedWebhook(body: object, options: { secret?: string; timestamp?: Date } = {}) {
-  const raw = JSON.stringify(body)
+/** Signs a body: an object as JSON.stringify writes it, a string exactly as given. */
+export function signedWebhook(body: object | string, options: { secret?: string; timestamp?: Date } = {}) {
+  const raw = typeof body === 'string' ? body : JSON.stringify(body)
   const headers = signStandardWebhook({
     id: `msg_${Math.random().toString(36).slice(2)}`,
     body: raw,
@@ -225,6 +229,132 @@ export const lineListenerPlugin = definePlugin({
             for (const socket of connections) socket.destroy()
           }),
       }
+    },
+  },
+})
+
+/** A listener whose start never answers and ignores its abort signal. */
+export const hangingListenerPlugin = definePlugin({
+  id: 'hanging-listener-test',
+  name: 'Hanging listener (test)',
+  version: '1.0.0',
+  sdk: '^1',
+  categories: ['channel'],
+  config: z.object({}),
+  listener: {
+    start: () => new Promise(() => {}),
+  },
+})
+
+/** Resolved when the stubborn plugin below sends its late batch (after its run was stopped). */
+export const lateBatch: { sent: Promise<void>; resolve: () => void } = (() => {
+  let resolve = () => {}
+  const sent = new Promise<void>((r) => {
+    resolve = r
+  })
+  return { sent, resolve }
+})()
+
+/** Stalls past the stall timeout, ignoring its abort signal, then sends one more batch. */
+export const stubbornPlugin = definePlugin({
+  id: 'crm-stubborn',
+  name: 'Stubborn CRM',
+  version: '1.0.0',
+  sdk: '^1',
+  categories: ['crm'],
+  config: z.object({ stallMs: z.number().int() }),
+  streams: {
+    contacts: {
+      checkpoint: z.object({ page: z.number() }),
+      async *read(_ctx, { config }) {
+        const person = (page: number): EnvelopeInput => ({
+          type: 'identify',
+          messageId: `stubborn-${page}`,
+          identifiers: [{ type: 'email', value: `stubborn-${page}@example.com` }],
+          occurredAt: '2026-03-01T00:00:00Z',
+          traits: {},
+        })
+        yield { envelopes: [person(1)], checkpoint: { page: 1 } }
+        await new Promise((resolve) => setTimeout(resolve, config.stallMs))
+        lateBatch.resolve()
+        yield { envelopes: [person(2)], checkpoint: { page: 2 } }
+      },
+    },
+  },
+})
+
+/**
+ * What a plugin installed with its own copy of the SDK throws: the same shape as this copy's errors,
+ * but other classes.
+ */
+class ForeignPluginError extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message)
+  }
+}
+class ForeignVerificationError extends ForeignPluginError {
+  override name = 'WebhookVerificationError'
+  constructor(message: string) {
+    super('verification', message, false)
+  }
+}
+class ForeignAuthenticationError extends ForeignPluginError {
+  override name = 'AuthenticationError'
+  constructor(message: string) {
+    super('authentication', message, false)
+  }
+}
+
+/** Verifies webhooks and checks credentials with its own SDK copy's errors. */
+export const foreignSdkPlugin = definePlugin({
+  id: 'foreign-sdk-test',
+  name: 'Foreign SDK (test)',
+  version: '1.0.0',
+  sdk: '^1',
+  categories: ['support'],
+  config: z.object({ token: secret() }),
+  async check() {
+    throw new ForeignAuthenticationError('the vendor refused the token')
+  },
+  webhook: {
+    verify(request) {
+      if (request.headers['x-signature'] !== 'good')
+        throw new ForeignVerificationError('the signature does not match')
+    },
+    parse: () => [],
+  },
+})
+
+/**
+ * Careless with its secret: puts it in every message. The request's `x-mode` header says what its
+ * webhook does: refuse it in verify, fail to parse it, or hang in either. Its check hangs when told.
+ */
+export const leakyPlugin = definePlugin({
+  id: 'leaky-test',
+  name: 'Leaky (test)',
+  version: '1.0.0',
+  sdk: '^1',
+  categories: ['support'],
+  config: z.object({ signingKey: secret(), hangCheck: z.boolean().default(false) }),
+  async check(_ctx, config) {
+    if (config.hangCheck) await new Promise(() => {})
+    return { message: `connected with ${config.signingKey}` }
+  },
+  webhook: {
+    async verify(request, config) {
+      const mode = request.headers['x-mode']
+      if (mode === 'hang-verify') await new Promise(() => {})
+      if (mode === 'verify') throw new Error(`expected a signature made with ${config.signingKey}`)
+    },
+    async parse(request, config) {
+      const mode = request.headers['x-mode']
+      if (mode === 'hang-parse') await new Promise(() => {})
+      if (mode === 'parse') throw new Error(`could not read it with ${config.signingKey}`)
+      return []
     },
   },
 })

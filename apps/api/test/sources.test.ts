@@ -3,8 +3,12 @@ import { Client, httpSource, memberWithRole, track, useTestServer } from './harn
 import {
   billingPlugin,
   failingPlugin,
+  foreignSdkPlugin,
   hangingPlugin,
+  lateBatch,
+  leakyPlugin,
   signedWebhook,
+  stubbornPlugin,
   webhookPlugin,
 } from './plugins.fixture.js'
 
@@ -13,6 +17,9 @@ const context = useTestServer({ RAPPORT_SYNC_STALL_SECONDS: '1' }, [
   failingPlugin,
   hangingPlugin,
   webhookPlugin,
+  stubbornPlugin,
+  foreignSdkPlugin,
+  leakyPlugin,
 ])
 
 async function runToEnd(client: Client, runId: string) {
@@ -68,6 +75,17 @@ describe('plugins and sources', () => {
       config: { account: 'acme-eu' },
     })
     expect(renamed.body.config).toEqual({ account: 'acme-eu' })
+    expect(renamed.body.secretsSet).toEqual(['apiKey'])
+    expect(JSON.stringify(renamed.body)).not.toContain('good-key')
+    const rotated = await context.owner.patch(`/api/v1/sources/${created.body.id}`, {
+      config: { apiKey: 'rotated-key-77' },
+    })
+    expect(rotated.status).toBe(200)
+    expect(JSON.stringify(rotated.body)).not.toContain('rotated-key-77')
+    const single = await context.owner.get(`/api/v1/sources/${created.body.id}`)
+    expect(single.body.secretsSet).toEqual(['apiKey'])
+    expect(JSON.stringify(single.body)).not.toContain('rotated-key-77')
+    await context.owner.patch(`/api/v1/sources/${created.body.id}`, { config: { apiKey: 'good-key' } })
     expect((await context.owner.post(`/api/v1/sources/${created.body.id}/check`)).body).toEqual({
       ok: true,
       message: 'connected to acme-eu',
@@ -153,6 +171,35 @@ describe('plugins and sources', () => {
     expect(run.error).toContain('no progress')
   })
 
+  test('a plugin that ignores the stop and sends more after its run failed writes nothing more', async () => {
+    const source = (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'crm-stubborn',
+        name: 'Stubborn',
+        config: { stallMs: 1_500 },
+      })
+    ).body
+    const run = await runToEnd(
+      context.owner,
+      (await context.owner.post(`/api/v1/sources/${source.id}/sync`)).body.id,
+    )
+    expect(run).toMatchObject({ status: 'failed', envelopes: 1 })
+    expect(run.error).toContain('no progress')
+    await lateBatch.sent
+    // What the runner would do with the late batch takes a moment.
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const db = context.server.database.db
+    const checkpoint = await db
+      .selectFrom('source_checkpoints')
+      .select('checkpoint')
+      .where('source_id', '=', source.id)
+      .executeTakeFirstOrThrow()
+    expect(checkpoint.checkpoint).toEqual({ page: 1 })
+    const late = await db.selectFrom('inbox').select('id').where('message_id', '=', 'stubborn-2').execute()
+    expect(late).toEqual([])
+    expect((await context.owner.get(`/api/v1/sync-runs/${run.id}`)).body).toMatchObject({ envelopes: 1 })
+  })
+
   test('webhooks: a signed request lands on the timeline; tampered, stale or unsigned ones are a 401', async () => {
     const { webhookSecret } = await import('./plugins.fixture.js')
     const source = (
@@ -174,6 +221,18 @@ describe('plugins and sources', () => {
     const accepted = await fetch(url, { method: 'POST', headers: good.headers, body: good.raw })
     expect(accepted.status).toBe(200)
     expect(await accepted.json()).toMatchObject({ accepted: 1 })
+
+    // Signed as the vendor wrote it (spaces, its own key order), not as JSON.stringify would.
+    const vendorWritten = signedWebhook(
+      '{\n  "subject": "Second ticket",  "at": "2026-03-03T10:00:00Z",\n  "email": "desk@example.com", "id": "T-2"\n}',
+    )
+    const asWritten = await fetch(url, {
+      method: 'POST',
+      headers: vendorWritten.headers,
+      body: vendorWritten.raw,
+    })
+    expect(asWritten.status).toBe(200)
+    expect(await asWritten.json()).toMatchObject({ accepted: 1 })
 
     const tampered = await fetch(url, {
       method: 'POST',
@@ -204,6 +263,128 @@ describe('plugins and sources', () => {
     const desk = (await context.owner.get('/api/v1/customers/lookup?type=email&value=desk@example.com')).body
     const [event] = (await context.owner.get(`/api/v1/customers/${desk.id}/timeline`)).body.items
     expect(event).toMatchObject({ name: 'Ticket opened', channel: 'email', kind: 'record' })
+  })
+
+  test("a plugin's typed errors are understood when it has its own copy of the SDK", async () => {
+    const source = (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'foreign-sdk-test',
+        name: 'Foreign',
+        config: { token: 'foreign-token' },
+      })
+    ).body
+    expect((await context.owner.post(`/api/v1/sources/${source.id}/check`)).body).toMatchObject({
+      ok: false,
+      errorKind: 'authentication',
+    })
+    const url = `${context.server.url}/hooks/${source.id}`
+    const post = (signature: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-signature': signature },
+        body: '{}',
+      })
+    expect((await post('bad')).status).toBe(401)
+    expect((await post('good')).status).toBe(200)
+  })
+
+  test("a secret in a plugin's messages reaches no answer, log line or dead letter; a hung webhook is a 504", async () => {
+    const { WebhooksController } = await import('../src/sources/webhooks.controller.js')
+    const signingKey = 'leaky-signing-key-9f3e'
+    const source = (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'leaky-test',
+        name: 'Leaky',
+        config: { signingKey },
+      })
+    ).body
+    const check = (await context.owner.post(`/api/v1/sources/${source.id}/check`)).body
+    expect(check).toMatchObject({ ok: true, message: 'connected with [redacted]' })
+
+    const url = `${context.server.url}/hooks/${source.id}`
+    const post = async (mode: string) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-mode': mode },
+        body: '{"id":"1"}',
+      })
+      return { status: response.status, text: await response.text() }
+    }
+    const refused = await post('verify')
+    expect(refused.status).toBe(400)
+    expect(refused.text).toContain('[redacted]')
+    const unreadable = await post('parse')
+    expect(unreadable.status).toBe(400)
+    expect(unreadable.text).toContain('[redacted]')
+
+    const controller = context.server.app.get(WebhooksController)
+    controller.timeoutMs = 200
+    try {
+      for (const mode of ['hang-verify', 'hang-parse']) {
+        const hung = await post(mode)
+        expect(hung.status).toBe(504)
+        expect(JSON.parse(hung.text)).toMatchObject({ status: 504, detail: expect.stringContaining('0.2 s') })
+      }
+    } finally {
+      controller.timeoutMs = 10_000
+    }
+
+    const letters = await context.server.database.db
+      .selectFrom('dead_letters')
+      .selectAll()
+      .where('source_id', '=', source.id)
+      .execute()
+    expect(letters).toHaveLength(1)
+    expect(JSON.stringify(letters)).toContain('[redacted]')
+    for (const text of [
+      check.message,
+      refused.text,
+      unreadable.text,
+      JSON.stringify(letters),
+      ...context.server.logs,
+    ])
+      expect(text).not.toContain(signingKey)
+  })
+
+  test('a check that hangs fails with a clear timeout', async () => {
+    const { SourcesService } = await import('../src/sources/sources.service.js')
+    const service = context.server.app.get(SourcesService)
+    const source = (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'leaky-test',
+        name: 'Hanging check',
+        config: { signingKey: 'k-hang', hangCheck: true },
+      })
+    ).body
+    service.checkTimeoutMs = 200
+    try {
+      const check = await context.owner.post(`/api/v1/sources/${source.id}/check`)
+      expect(check.status).toBe(200)
+      expect(check.body).toEqual({ ok: false, message: 'no answer within 0.2 s', errorKind: 'error' })
+    } finally {
+      service.checkTimeoutMs = 30_000
+    }
+  })
+
+  test('a plugin without streams cannot be scheduled: a 400 naming the field', async () => {
+    const refused = await context.owner.post('/api/v1/sources', {
+      pluginId: 'support-hooks',
+      name: 'Scheduled desk',
+      config: { webhookSecret: 'whsec_x' },
+      scheduleMinutes: 60,
+    })
+    expect(refused.status).toBe(400)
+    expect(refused.body.errors).toEqual([{ path: 'scheduleMinutes', message: expect.any(String) }])
+    const desk = await context.owner.post('/api/v1/sources', {
+      pluginId: 'support-hooks',
+      name: 'Unscheduled desk',
+      config: { webhookSecret: 'whsec_x' },
+    })
+    expect(desk.status).toBe(201)
+    const patched = await context.owner.patch(`/api/v1/sources/${desk.body.id}`, { scheduleMinutes: 15 })
+    expect(patched.status).toBe(400)
+    expect(patched.body.errors).toEqual([{ path: 'scheduleMinutes', message: expect.any(String) }])
+    expect((await context.owner.get(`/api/v1/sources/${desk.body.id}`)).body.scheduleMinutes).toBeNull()
   })
 
   test('a CSV upload imports contacts with progress and reports the rows it could not read', async () => {
@@ -253,6 +434,49 @@ describe('plugins and sources', () => {
       { 'content-type': 'text/csv' },
     )
     expect(badOptions.status).toBe(400)
+  })
+
+  test('a CSV upload of records through the API reaches the profile: the orders, their amounts', async () => {
+    const source = (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'import-csv',
+        name: 'Orders sheet',
+        config: { defaultCurrency: 'EUR' },
+      })
+    ).body
+    const csv =
+      'Order,Email,Status,Total,Placed\nO-1,orders@csv.example,paid,40.5,2026-01-10\nO-2,orders@csv.example,paid,9.5,2026-01-11\n'
+    const options = {
+      kind: 'records',
+      recordType: 'order',
+      occurredAtColumn: 'Placed',
+      columns: {
+        Order: { to: 'record', field: 'externalId' },
+        Email: { to: 'identifier', type: 'email' },
+        Status: { to: 'record', field: 'status' },
+        Total: { to: 'record', field: 'amount' },
+      },
+    }
+    const answer = await context.owner.request(
+      'POST',
+      `/api/v1/sources/${source.id}/uploads?options=${encodeURIComponent(JSON.stringify(options))}`,
+      csv,
+      { 'content-type': 'text/csv' },
+    )
+    expect(answer.status).toBe(202)
+    expect(await runToEnd(context.owner, answer.body.id)).toMatchObject({ status: 'succeeded', envelopes: 2 })
+    await context.server.processor.settled()
+    const buyer = (await context.owner.get('/api/v1/customers/lookup?type=email&value=orders@csv.example'))
+      .body
+    expect(buyer.records.counts).toEqual({ order: 2 })
+    const orders = (await context.owner.get(`/api/v1/customers/${buyer.id}/records?type=order`)).body.items
+    expect(orders.map((o: { externalId: string }) => o.externalId).sort()).toEqual(['O-1', 'O-2'])
+    expect(orders.find((o: { externalId: string }) => o.externalId === 'O-1')).toMatchObject({
+      status: 'paid',
+      amount: 40.5,
+      currency: 'EUR',
+      sourceId: source.id,
+    })
   })
 
   test('an import run counts what processing made of its rows: created, updated, merged customers', async () => {
@@ -369,6 +593,132 @@ test('a scheduled source syncs when due, once, and is scheduled again', async ()
   expect(runs[0]).toMatchObject({ trigger: 'schedule', status: 'succeeded' })
   const after = (await context.owner.get(`/api/v1/sources/${source.id}`)).body
   expect(Date.parse(after.nextSyncAt)).toBeGreaterThan(Date.now() + 59 * 60_000)
+})
+
+test('a scheduled sync that cannot start stays scheduled: the claim sets the next time', async () => {
+  const { SyncScheduler } = await import('../src/sources/sync-scheduler.js')
+  const { SyncRunner } = await import('../src/sources/sync-runner.js')
+  const pino = (await import('pino')).default
+  const source = (
+    await context.owner.post('/api/v1/sources', {
+      pluginId: 'billing-test',
+      name: 'Billing unstartable',
+      config: { account: 'acme', apiKey: 'good-key' },
+      scheduleMinutes: 30,
+    })
+  ).body
+  const db = context.server.database.db
+  // Its plugin is gone from this server: startSync refuses (409).
+  await db
+    .updateTable('sources')
+    .set({ next_sync_at: new Date(Date.now() - 1000), plugin_id: 'uninstalled-plugin' })
+    .where('id', '=', source.id)
+    .execute()
+  const scheduler = new SyncScheduler(db, context.server.app.get(SyncRunner), pino({ level: 'silent' }))
+  await scheduler.tick()
+  const row = await db
+    .selectFrom('sources')
+    .select('next_sync_at')
+    .where('id', '=', source.id)
+    .executeTakeFirstOrThrow()
+  expect(row.next_sync_at).not.toBeNull()
+  expect(row.next_sync_at!.getTime()).toBeGreaterThan(Date.now() + 29 * 60_000)
+})
+
+test('a scheduled run that failed for a passing reason is retried sooner, with backoff, within the interval', async () => {
+  const { SyncRunner } = await import('../src/sources/sync-runner.js')
+  const minute = 60_000
+  const near = (iso: string | null | undefined, ms: number) =>
+    expect(Math.abs(Date.parse(iso!) - (Date.now() + ms))).toBeLessThan(20_000)
+  const syncOnce = async (sourceId: string) => {
+    const run = await runToEnd(
+      context.owner,
+      (await context.owner.post(`/api/v1/sources/${sourceId}/sync`)).body.id,
+    )
+    // The source's next time is set as the run ends.
+    await context.server.app.get(SyncRunner).settled(sourceId)
+    return run
+  }
+  const create = async (name: string, config: object, scheduleMinutes: number | null) =>
+    (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'crm-failing',
+        name,
+        config: { apiKey: 'k', ...config },
+        scheduleMinutes,
+      })
+    ).body.id as string
+
+  // Transient: 1 minute, then 2: the backoff doubles with each failure in a row.
+  const transient = await create('Transient', {}, 60)
+  const first = await syncOnce(transient)
+  expect(first).toMatchObject({ status: 'failed', errorKind: 'transient', details: { retryAttempt: 1 } })
+  near(first.details.retryAt, minute)
+  expect((await context.owner.get(`/api/v1/sources/${transient}`)).body.nextSyncAt).toBe(
+    first.details.retryAt,
+  )
+  const second = await syncOnce(transient)
+  expect(second.details.retryAttempt).toBe(2)
+  near(second.details.retryAt, 2 * minute)
+
+  // Rate limited: after the vendor's retryAfterMs, but never later than the interval.
+  const limited = await create('Limited', { retryAfterMs: 10 * minute }, 60)
+  near((await syncOnce(limited)).details.retryAt, 10 * minute)
+  const capped = await create('Capped', { retryAfterMs: 120 * minute }, 30)
+  near((await syncOnce(capped)).details.retryAt, 30 * minute)
+
+  // Unscheduled: not retried; the user runs it again.
+  const unscheduled = await create('Unscheduled', {}, null)
+  expect((await syncOnce(unscheduled)).details).not.toHaveProperty('retryAt')
+  expect((await context.owner.get(`/api/v1/sources/${unscheduled}`)).body.nextSyncAt).toBeNull()
+})
+
+test("at start, only runs without a recent heartbeat are failed as interrupted: another live process's run is left alone", async () => {
+  const { SyncRunner } = await import('../src/sources/sync-runner.js')
+  const { sql } = await import('kysely')
+  const source = (
+    await context.owner.post('/api/v1/sources', {
+      pluginId: 'billing-test',
+      name: 'Billing shared',
+      config: { account: 'acme', apiKey: 'good-key' },
+    })
+  ).body
+  const db = context.server.database.db
+  const { workspace_id } = await db
+    .selectFrom('sources')
+    .select('workspace_id')
+    .where('id', '=', source.id)
+    .executeTakeFirstOrThrow()
+  const insertRun = (heartbeatAt: Date) =>
+    db
+      .insertInto('sync_runs')
+      .values({
+        workspace_id,
+        source_id: source.id,
+        trigger: 'manual',
+        status: 'running',
+        details: '{}',
+        heartbeat_at: heartbeatAt,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+  const dead = await insertRun(new Date(Date.now() - 3_600_000))
+  // Beating now, in another process (the stall timeout here is 1 s).
+  const live = await insertRun(new Date(Date.now() + 60_000))
+  await context.server.app.get(SyncRunner).failInterrupted()
+  const status = async (id: string) =>
+    await db
+      .selectFrom('sync_runs')
+      .select(['status', 'error_kind'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+  expect(await status(dead.id)).toEqual({ status: 'failed', error_kind: 'interrupted' })
+  expect(await status(live.id)).toEqual({ status: 'running', error_kind: null })
+  await db
+    .updateTable('sync_runs')
+    .set({ status: 'failed', finished_at: sql<Date>`now()` })
+    .where('id', '=', live.id)
+    .execute()
 })
 
 test('plugins named in RAPPORT_PLUGINS are loaded at start', async () => {

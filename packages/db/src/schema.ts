@@ -168,6 +168,8 @@ export interface SyncRunsTable {
   error: string | null
   error_kind: string | null
   details: Json
+  /** When the run last delivered or reported progress (its start until then). */
+  heartbeat_at: ColumnType<Date, Date | string | undefined, Date | string>
 }
 
 export interface InboxTable {

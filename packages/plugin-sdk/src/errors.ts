@@ -59,3 +59,28 @@ export class WebhookVerificationError extends PluginError {
     super('verification', message, false, options)
   }
 }
+
+const pluginErrorKinds: ReadonlySet<string> = new Set<PluginErrorKind>([
+  'configuration',
+  'authentication',
+  'rate-limited',
+  'transient',
+  'verification',
+])
+
+/**
+ * A typed plugin error, also when it comes from another copy of this SDK (a plugin installed with
+ * its own): `instanceof` is true only for this copy's classes, so the host reads the shape instead.
+ */
+export function isPluginError(error: unknown): error is PluginError {
+  if (error instanceof PluginError) return true
+  if (typeof error !== 'object' || error === null) return false
+  const { kind, name, message } = error as { kind?: unknown; name?: unknown; message?: unknown }
+  return (
+    typeof kind === 'string' &&
+    pluginErrorKinds.has(kind) &&
+    typeof name === 'string' &&
+    name.endsWith('Error') &&
+    typeof message === 'string'
+  )
+}

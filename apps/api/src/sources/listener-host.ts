@@ -9,11 +9,16 @@ import { LOGGER } from '../logging/logger.js'
 import { pluginContextFor } from '../plugins/plugin-context.js'
 import { PLUGINS, type PluginRegistry } from '../plugins/plugin-registry.js'
 import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
+import { withinDeadline } from './plugin-deadline.js'
 import { runnableConfig, secretValues } from './source-config.js'
 import { findSourceById } from './sources.repository.js'
 
 /** A listener that could not start (a port in use) tries again this often while its source is enabled. */
 export const listenerRetryMs = 30_000
+/** A listener's start() that has not answered by then fails (and is retried as any failed start). */
+export const defaultListenerStartTimeoutMs = 30_000
+/** How long a change to a source waits for its listener before answering with it still starting. */
+export const defaultListenerAnswerWithinMs = 2_000
 
 interface Entry {
   view: ListenerView
@@ -32,6 +37,8 @@ export class ListenerHost {
   private readonly entries = new Map<string, Entry>()
   private readonly queue = new Map<string, Promise<void>>()
   private running = false
+  startTimeoutMs = defaultListenerStartTimeoutMs
+  answerWithinMs = defaultListenerAnswerWithinMs
 
   constructor(
     @Inject(DB) private readonly db: Kysely<any>,
@@ -41,7 +48,10 @@ export class ListenerHost {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Starts the listeners of every enabled source; only worker processes call it. */
+  /**
+   * Starts the listeners of every enabled source; only worker processes call it. Resolves once each
+   * has started or failed (a start is bounded by startTimeoutMs): the server does not wait for it.
+   */
   async startAll(): Promise<void> {
     this.running = true
     const withListener = this.plugins
@@ -63,8 +73,29 @@ export class ListenerHost {
     await Promise.all([...this.entries.keys()].map((id) => this.refresh(id)))
   }
 
+  /**
+   * The source was changed by a request: its listener is brought in line, and the request waits for
+   * that only briefly. A listener still starting then shows as `starting` on the source.
+   */
+  async changed(sourceId: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      this.refresh(sourceId),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.answerWithinMs)
+      }),
+    ])
+    clearTimeout(timer)
+  }
+
   /** The source was created, changed, enabled, disabled or deleted: bring its listener in line. */
   refresh(sourceId: string): Promise<void> {
+    // A start still waiting is given up: what follows supersedes it (and stopping must not wait).
+    const current = this.entries.get(sourceId)
+    if (current?.view.state === 'starting') {
+      this.entries.delete(sourceId)
+      current.abort?.abort(new Error('the source changed'))
+    }
     const previous = this.queue.get(sourceId) ?? Promise.resolve()
     const next = previous.then(() => this.reconcile(sourceId))
     this.queue.set(sourceId, next)
@@ -94,36 +125,55 @@ export class ListenerHost {
     if (!source?.enabled || !plugin?.listener) return
 
     const log = this.logger.child({ workspaceId: source.workspace_id, sourceId, plugin: plugin.id })
-    const entry: Entry = { view: { state: 'starting', address: null, error: null, since: now() } }
+    const abort = new AbortController()
+    const entry: Entry = { view: { state: 'starting', address: null, error: null, since: now() }, abort }
     this.entries.set(sourceId, entry)
     let redact = (text: string) => text
     try {
       const config = runnableConfig(plugin, source, this.box)
       const secrets = secretValues(plugin, config)
       redact = createRedactor(secrets)
-      entry.abort = new AbortController()
       const ctx = pluginContextFor(
         this.db,
         { workspaceId: source.workspace_id, sourceId },
         plugin,
         secrets,
-        entry.abort.signal,
+        abort.signal,
         log,
       )
-      entry.running = await plugin.listener.start(ctx, {
+      const starting = plugin.listener.start(ctx, {
         config,
         ingest: async (envelopes) => {
           await this.ingestion.ingestFromSource(source.workspace_id, sourceId, envelopes)
         },
       })
+      // A start that answers after it was given up is stopped at once: nothing may keep its port.
+      void starting.then(
+        (late) => {
+          if (abort.signal.aborted) void late.stop().catch(() => {})
+        },
+        () => {},
+      )
+      entry.running = await withinDeadline(
+        abort,
+        this.startTimeoutMs,
+        `the listener did not start within ${this.startTimeoutMs / 1000} s`,
+        () => starting,
+      )
       entry.view = { state: 'running', address: entry.running.address ?? null, error: null, since: now() }
       log.info({ address: entry.view.address }, 'listener started')
     } catch (error) {
       const message = redact(error instanceof Error ? error.message : String(error))
-      entry.view = { state: 'failed', address: null, error: message, since: now() }
-      log.error({ reason: message }, `listener failed to start; trying again in ${listenerRetryMs / 1000} s`)
-      entry.retry = setTimeout(() => void this.refresh(sourceId), listenerRetryMs)
-      entry.retry.unref()
+      // Unless it was superseded (the source changed, the server stops): then what follows decides.
+      if (this.entries.get(sourceId) === entry && this.running) {
+        entry.view = { state: 'failed', address: null, error: message, since: now() }
+        log.error(
+          { reason: message },
+          `listener failed to start; trying again in ${listenerRetryMs / 1000} s`,
+        )
+        entry.retry = setTimeout(() => void this.refresh(sourceId), listenerRetryMs)
+        entry.retry.unref()
+      }
     }
   }
 

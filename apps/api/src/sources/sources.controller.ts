@@ -23,7 +23,7 @@ import { Endpoint } from '../http/openapi.js'
 import { badRequest, notFound } from '../http/problem.js'
 import { valid } from '../http/validation.js'
 import { findRun, listRuns, toSyncRunView } from './sources.repository.js'
-import { SourcesService } from './sources.service.js'
+import { hasStreams, SourcesService } from './sources.service.js'
 import { SyncRunner } from './sync-runner.js'
 
 const uploadQuerySchema = z.object({
@@ -160,8 +160,7 @@ export class SourcesController {
   async sync(@Caller() caller: Principal, @Param('id') id: string) {
     const row = await this.sources.row(caller.workspaceId, id)
     const plugin = this.sources.pluginOf(row)
-    if (!plugin.streams || !Object.keys(plugin.streams).length)
-      throw badRequest(`${plugin.name} has nothing to sync`)
+    if (!hasStreams(plugin)) throw badRequest(`${plugin.name} has nothing to sync`)
     if (!row.enabled) throw badRequest('this source is disabled; enable it first')
     return this.runner.startSync(caller.workspaceId, row.id, 'manual')
   }

@@ -7,7 +7,7 @@ import type {
   SourceView,
   UpdateSourceInput,
 } from '@rapport/api-client'
-import { configJsonSchema, createRedactor, type Plugin, PluginError, secretKeys } from '@rapport/plugin-sdk'
+import { configJsonSchema, createRedactor, isPluginError, type Plugin, secretKeys } from '@rapport/plugin-sdk'
 import { type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
 import { z } from 'zod'
@@ -23,6 +23,7 @@ import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
 import { TRACKING_ADDRESS, type TrackingAddress } from '../tracking/tracking-server.js'
 import { WriteKeys } from '../tracking/write-keys.js'
 import { ListenerHost } from './listener-host.js'
+import { withinDeadline } from './plugin-deadline.js'
 import { fullConfig, openSecrets, prepareConfig, secretValues } from './source-config.js'
 import { findSource, lastRuns, listSources, type SourceRow, toSourceView } from './sources.repository.js'
 
@@ -35,9 +36,23 @@ export interface SystemCaller {
   workspaceId: string
   userId: string | null
 }
-const checkTimeoutMs = 30_000
+/** How long a plugin's check() may take before the test of the connection fails. */
+export const defaultCheckTimeoutMs = 30_000
 
 /** The tables whose source_id no foreign key clears when the source is deleted. */
+/** Whether a plugin has anything to sync: a manual sync or a schedule needs streams. */
+export function hasStreams(plugin: Plugin): boolean {
+  return Boolean(plugin.streams && Object.keys(plugin.streams).length)
+}
+
+/** A schedule on a plugin that cannot sync would only start empty runs. */
+function refuseSchedule(plugin: Plugin, scheduleMinutes: number | null | undefined): void {
+  if (scheduleMinutes && !hasStreams(plugin))
+    throw badRequest(`${plugin.name} has nothing to sync, so it cannot be scheduled`, [
+      { path: 'scheduleMinutes', message: 'only a plugin with streams can sync on a schedule' },
+    ])
+}
+
 const sourceReferences = [
   'inbox',
   'identities',
@@ -50,6 +65,8 @@ const sourceReferences = [
 
 @Injectable()
 export class SourcesService {
+  checkTimeoutMs = defaultCheckTimeoutMs
+
   constructor(
     @Inject(DB) private readonly db: Kysely<any>,
     @Inject(PLUGINS) private readonly plugins: PluginRegistry,
@@ -77,7 +94,7 @@ export class SourcesService {
       })),
       capabilities: {
         check: Boolean(plugin.check),
-        streams: Boolean(plugin.streams && Object.keys(plugin.streams).length),
+        streams: hasStreams(plugin),
         webhook: Boolean(plugin.webhook),
         upload: Boolean(plugin.upload),
         channel: Boolean(plugin.channel),
@@ -136,6 +153,7 @@ export class SourcesService {
       throw badRequest(`unknown plugin ${input.pluginId}`, [
         { path: 'pluginId', message: 'is not an installed plugin' },
       ])
+    refuseSchedule(plugin, input.scheduleMinutes)
     const writeKey = plugin.id === 'http' ? randomSecret(writeKeyPrefix, 24) : null
     const stored = prepareConfig(plugin, this.box, input.config, undefined, writeKey ? { writeKey } : {})
     const id = await this.db.transaction().execute(async (trx) => {
@@ -166,7 +184,7 @@ export class SourcesService {
       })
       return row.id
     })
-    await this.listeners.refresh(id)
+    await this.listeners.changed(id)
     return { ...(await this.get(caller.workspaceId, id)), writeKey }
   }
 
@@ -178,6 +196,7 @@ export class SourcesService {
   ): Promise<SourceView> {
     const row = await this.row(caller.workspaceId, sourceId)
     const plugin = this.pluginOf(row)
+    refuseSchedule(plugin, input.scheduleMinutes)
     const previous = fullConfig(row, this.box)
     const { writeKey, ...previousConfig } = previous
     const stored = input.config
@@ -220,7 +239,7 @@ export class SourcesService {
       })
     })
     this.writeKeys.forgetAll()
-    await this.listeners.refresh(row.id)
+    await this.listeners.changed(row.id)
     return this.get(caller.workspaceId, row.id)
   }
 
@@ -243,7 +262,7 @@ export class SourcesService {
       })
     })
     this.writeKeys.forgetAll()
-    await this.listeners.refresh(row.id)
+    await this.listeners.changed(row.id)
   }
 
   async writeKey(workspaceId: string, sourceId: string): Promise<string> {
@@ -262,27 +281,23 @@ export class SourcesService {
     const secrets = secretValues(plugin, config)
     const redact = createRedactor(secrets)
     const abort = new AbortController()
-    const timer = setTimeout(
-      () => abort.abort(new Error(`no answer within ${checkTimeoutMs / 1000} s`)),
-      checkTimeoutMs,
-    )
     const log = this.logger.child({ workspaceId, sourceId, plugin: plugin.id })
     try {
       const ctx = pluginContextFor(this.db, { workspaceId, sourceId }, plugin, secrets, abort.signal, log)
-      const aborted = new Promise<never>((_, reject) =>
-        abort.signal.addEventListener('abort', () => reject(abort.signal.reason)),
+      const result = await withinDeadline(
+        abort,
+        this.checkTimeoutMs,
+        `no answer within ${this.checkTimeoutMs / 1000} s`,
+        () => plugin.check!(ctx, plugin.config.parse(config)),
       )
-      const result = await Promise.race([plugin.check(ctx, plugin.config.parse(config)), aborted])
-      return { ok: true, message: result?.message ?? 'connected', errorKind: null }
+      return { ok: true, message: redact(result?.message ?? 'connected'), errorKind: null }
     } catch (error) {
-      const kind = error instanceof PluginError ? error.kind : 'error'
+      const kind = isPluginError(error) ? error.kind : 'error'
       return {
         ok: false,
         message: redact(error instanceof Error ? error.message : String(error)),
         errorKind: kind,
       }
-    } finally {
-      clearTimeout(timer)
     }
   }
 

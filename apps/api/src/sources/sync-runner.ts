@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common'
 import type { SyncRunView } from '@rapport/api-client'
-import { createRedactor, type Plugin, type PluginContext, PluginError } from '@rapport/plugin-sdk'
+import { createRedactor, isPluginError, type Plugin, type PluginContext } from '@rapport/plugin-sdk'
 import { type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
 import { DB } from '../database/database.js'
@@ -17,6 +17,14 @@ import { findRun, findSource, toSyncRunView } from './sources.repository.js'
 /** A run that yields nothing for this long is considered hung and fails (the server goes on). */
 export const defaultStallTimeoutMs = 5 * 60_000
 const maxRecordedFailures = 1000
+/** The first retry of a scheduled run that failed for a passing reason; each next one waits twice as long. */
+export const retryBackoffMs = 60_000
+
+/** When a scheduled source runs again after a retryable failure, and how many retries in a row that is. */
+interface Retry {
+  at: Date
+  attempt: number
+}
 
 type Trigger = 'manual' | 'schedule' | 'upload'
 type RunBody = (helpers: RunHelpers) => Promise<void>
@@ -133,6 +141,7 @@ export class SyncRunner {
     let config: Record<string, unknown> = {}
     let redact = (text: string) => text
     let stallTimer: NodeJS.Timeout | undefined
+    let retry: Retry | undefined
     let rejectStall: (error: Error) => void = () => {}
     const stalled = new Promise<never>((_, reject) => {
       rejectStall = reject
@@ -161,10 +170,14 @@ export class SyncRunner {
         abort.signal,
         log,
       )
+      // A run failed or stopped (a stall) may have a plugin that goes on regardless: nothing it sends
+      // after that is written, so that it cannot race the next run's envelopes and checkpoints.
       const deliver: RunHelpers['deliver'] = async (inputs, checkpoint) => {
+        abort.signal.throwIfAborted()
         const { valid, invalid } = this.ingestion.validate(inputs)
         const result = await this.db.transaction().execute(async (trx) => {
           const appended = await this.ingestion.append(workspaceId, source.id, valid, trx)
+          abort.signal.throwIfAborted()
           if (checkpoint)
             await writeCheckpoint(trx, workspaceId, source.id, checkpoint.stream, checkpoint.value)
           return appended
@@ -180,7 +193,12 @@ export class SyncRunner {
         if (result.accepted) this.ingestion.wake()
         await this.db
           .updateTable('sync_runs')
-          .set({ envelopes: counts.envelopes, batches: counts.batches, failed: counts.failed })
+          .set({
+            envelopes: counts.envelopes,
+            batches: counts.batches,
+            failed: counts.failed,
+            heartbeat_at: sql<Date>`now()`,
+          })
           .where('id', '=', runId)
           .execute()
       }
@@ -191,9 +209,10 @@ export class SyncRunner {
         deliver,
         heartbeat,
         progress: async (value) => {
+          abort.signal.throwIfAborted()
           await this.db
             .updateTable('sync_runs')
-            .set({ progress: Math.max(0, Math.min(1, value)) })
+            .set({ progress: Math.max(0, Math.min(1, value)), heartbeat_at: sql<Date>`now()` })
             .where('id', '=', runId)
             .execute()
         },
@@ -208,18 +227,22 @@ export class SyncRunner {
       log.info(counts, 'sync run succeeded')
     } catch (error) {
       abort.abort(error)
-      const kind = error instanceof PluginError ? error.kind : 'error'
+      const kind = isPluginError(error) ? error.kind : 'error'
       const message = redact(error instanceof Error ? error.message : String(error))
-      await this.finish(runId, 'failed', counts, failures, { kind, message }).catch((e) =>
+      if (source.schedule_minutes)
+        retry = await this.retryOf(source.id, runId, error, source.schedule_minutes).catch(() => undefined)
+      await this.finish(runId, 'failed', counts, failures, { kind, message }, retry).catch((e) =>
         log.error({ err: e }, 'could not record the failed run'),
       )
-      log.warn({ ...counts, errorKind: kind, error: message }, 'sync run failed')
+      log.warn({ ...counts, errorKind: kind, error: message, retryAt: retry?.at }, 'sync run failed')
     } finally {
       clearTimeout(stallTimer)
       if (source.schedule_minutes) {
         await this.db
           .updateTable('sources')
-          .set({ next_sync_at: sql<Date>`now() + make_interval(mins => ${source.schedule_minutes})` })
+          .set({
+            next_sync_at: retry?.at ?? sql<Date>`now() + make_interval(mins => ${source.schedule_minutes})`,
+          })
           .where('id', '=', source.id)
           .execute()
           .catch(() => {})
@@ -233,6 +256,7 @@ export class SyncRunner {
     counts: Record<string, number>,
     failures: unknown[],
     error: { kind: string; message: string } | null,
+    retry?: Retry,
   ) {
     await this.db
       .updateTable('sync_runs')
@@ -247,23 +271,63 @@ export class SyncRunner {
         error: error?.message ?? null,
         error_kind: error?.kind ?? null,
         // Merged: the processor may already have counted outcomes (details.processed) into the run.
-        details: sql`details || ${JSON.stringify({ duplicates: counts.duplicates, suppressed: counts.suppressed, failures })}::jsonb`,
+        details: sql`details || ${JSON.stringify({
+          duplicates: counts.duplicates,
+          suppressed: counts.suppressed,
+          failures,
+          ...(retry ? { retryAt: retry.at.toISOString(), retryAttempt: retry.attempt } : {}),
+        })}::jsonb`,
       })
       .where('id', '=', runId)
       .execute()
   }
 
-  /** Runs left "running" by a process that died are failed, so they do not block the source. */
+  /**
+   * A scheduled source whose run failed for a passing reason (rate limited, transient) runs again
+   * sooner than its interval: after the vendor's retryAfterMs, or a backoff that doubles with each
+   * failed retry in a row (1, 2, 4… minutes), whichever is longer, and never later than the interval.
+   */
+  private async retryOf(
+    sourceId: string,
+    runId: string,
+    error: unknown,
+    scheduleMinutes: number,
+  ): Promise<Retry | undefined> {
+    if (!isPluginError(error) || (error.kind !== 'rate-limited' && error.kind !== 'transient')) return
+    const previous = await this.db
+      .selectFrom('sync_runs')
+      .select('details')
+      .where('source_id', '=', sourceId)
+      .where('id', '!=', runId)
+      .orderBy('started_at', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    const before = (previous?.details as { retryAttempt?: unknown } | undefined)?.retryAttempt
+    const attempt = typeof before === 'number' ? before + 1 : 1
+    const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs
+    const delayMs = Math.min(
+      scheduleMinutes * 60_000,
+      Math.max(typeof retryAfterMs === 'number' ? retryAfterMs : 0, retryBackoffMs * 2 ** (attempt - 1)),
+    )
+    return { at: new Date(Date.now() + delayMs), attempt }
+  }
+
+  /**
+   * Runs left "running" by a process that died are failed, so that they do not show as running for
+   * ever. Several processes share one database: a run whose heartbeat is recent belongs to a live
+   * one (which fails its own runs after the stall timeout), and is left alone.
+   */
   async failInterrupted(): Promise<void> {
     await this.db
       .updateTable('sync_runs')
       .set({
         status: 'failed',
-        finished_at: new Date(),
-        error: 'interrupted: the server stopped during the run',
+        finished_at: sql<Date>`now()`,
+        error: 'interrupted: the server running it stopped during the run',
         error_kind: 'interrupted',
       })
       .where('status', '=', 'running')
+      .where('heartbeat_at', '<', sql<Date>`now() - make_interval(secs => ${this.stallTimeoutMs / 1000})`)
       .execute()
   }
 }

@@ -1,0 +1,28 @@
+/** Plugin code that did not answer in time. */
+export class DeadlineError extends Error {}
+
+/**
+ * Runs plugin code bounded in time: past `ms`, `abort` is aborted with a DeadlineError saying
+ * `message` and that is the answer (whatever the plugin does later is ignored). An abort from
+ * elsewhere answers at once too.
+ */
+export async function withinDeadline<T>(
+  abort: AbortController,
+  ms: number,
+  message: string,
+  work: () => Promise<T> | T,
+): Promise<T> {
+  const timer = setTimeout(() => abort.abort(new DeadlineError(message)), ms)
+  try {
+    return await Promise.race([Promise.resolve().then(work), rejectOnAbort(abort.signal)])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason)
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+  })
+}
