@@ -1,15 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { type Client, httpSource, track, useTestServer } from './harness.js'
+import { httpSource, runToEnd, track, useTestServer } from './harness.js'
 
 const context = useTestServer()
-
-async function runToEnd(client: Client, runId: string) {
-  for (;;) {
-    const run = (await client.get(`/api/v1/sync-runs/${runId}`)).body
-    if (run.status !== 'running') return run
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 /** Uploads a records CSV to a new import-csv source, as the admin UI does. */
 async function importRecords(name: string, csv: string) {

@@ -175,6 +175,15 @@ export async function track(url: string, writeKey: string, path: string, body: u
   return { status: response.status, body: text ? JSON.parse(text) : undefined }
 }
 
+/** Waits for a sync run to end and returns it. */
+export async function runToEnd(client: Client, runId: string) {
+  for (;;) {
+    const run = (await client.get(`/api/v1/sync-runs/${runId}`)).body
+    if (run.status !== 'running') return run
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
 /** A promise that another part of a test resolves: `done` resolves `happened`. */
 export function signal(): { happened: Promise<void>; done: () => void } {
   let done = () => {}

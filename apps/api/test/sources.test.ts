@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { Client, httpSource, memberWithRole, track, useTestServer } from './harness.js'
+import { httpSource, memberWithRole, runToEnd, track, useTestServer } from './harness.js'
 import {
   billingPlugin,
   failingPlugin,
@@ -21,14 +21,6 @@ const context = useTestServer({ RAPPORT_SYNC_STALL_SECONDS: '1' }, [
   foreignSdkPlugin,
   leakyPlugin,
 ])
-
-async function runToEnd(client: Client, runId: string) {
-  for (;;) {
-    const run = (await client.get(`/api/v1/sync-runs/${runId}`)).body
-    if (run.status !== 'running') return run
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 describe('plugins and sources', () => {
   test('the catalog lists the installed plugins with their config schema and secret fields', async () => {
