@@ -3,7 +3,6 @@ import type { EraseResult, MergeHistory, Profile } from '@rapport/api-client'
 import type { Database } from '@rapport/db'
 import {
   displayNameFrom,
-  identityKey,
   lifetimeValueOfGroups,
   normalizeIdentifier,
   openRecordCounts,
@@ -17,9 +16,16 @@ import { DB, type Db } from '../database/database.js'
 import { conflict, notFound } from '../http/problem.js'
 import { hashIdentityKey } from '../ingestion/inbox.repository.js'
 import { IngestionService } from '../ingestion/ingestion.service.js'
+import { lockWorkspace } from '../ingestion/workspace-lock.js'
 import { loadProfile, profileTree, resolveCustomer } from './customers.repository.js'
-
-const ownedTables = ['identities', 'trait_observations', 'records', 'events', 'feedback'] as const
+import {
+  eraseConflicts,
+  erasedPerson,
+  eraseEnvelopes,
+  ownedTables,
+  scrubAudit,
+  scrubSyncRuns,
+} from './erase.repository.js'
 
 @Injectable()
 export class CustomersService {
@@ -29,10 +35,8 @@ export class CustomersService {
   ) {}
 
   /** The current profile for an id, following merges; 404 for unknown or malformed ids. */
-  async resolve(workspaceId: string, id: string): Promise<string> {
-    const resolved = z.uuid().safeParse(id).success
-      ? await resolveCustomer(this.db, workspaceId, id)
-      : undefined
+  async resolve(workspaceId: string, id: string, db: Db = this.db): Promise<string> {
+    const resolved = z.uuid().safeParse(id).success ? await resolveCustomer(db, workspaceId, id) : undefined
     if (!resolved) throw notFound('customer')
     return resolved
   }
@@ -147,6 +151,8 @@ export class CustomersService {
   /**
    * Splits a merge back: the merged profile (and whatever had been merged into it) takes back every
    * row first written for it: identities, trait observations, records, timeline and feedback.
+   * The merge is found and checked under the workspace's lock, in the transaction that undoes it:
+   * of two unmerges of one merge, the second finds it undone.
    */
   async unmerge(
     caller: Principal,
@@ -154,27 +160,28 @@ export class CustomersService {
     mergeId: string,
     origin: Origin,
   ): Promise<{ survivor: Profile; restored: Profile }> {
-    const root = await this.resolve(caller.workspaceId, customerId)
-    const merge = z.uuid().safeParse(mergeId).success
-      ? await this.db
-          .selectFrom('merges')
-          .selectAll()
-          .where('workspace_id', '=', caller.workspaceId)
-          .where('id', '=', mergeId)
-          .executeTakeFirst()
-      : undefined
-    if (!merge) throw notFound('merge')
-    if (merge.undone_at) throw conflict('this merge was already undone')
-    if ((await resolveCustomer(this.db, caller.workspaceId, merge.merged_id)) !== root)
-      throw notFound('merge')
+    const ws = caller.workspaceId
+    const { root, merge } = await this.db.transaction().execute(async (trx) => {
+      await lockWorkspace(trx, ws)
+      const root = await this.resolve(ws, customerId, trx)
+      const merge = z.uuid().safeParse(mergeId).success
+        ? await trx
+            .selectFrom('merges')
+            .selectAll()
+            .where('workspace_id', '=', ws)
+            .where('id', '=', mergeId)
+            .executeTakeFirst()
+        : undefined
+      if (!merge) throw notFound('merge')
+      if (merge.undone_at) throw conflict('this merge was already undone')
+      if ((await resolveCustomer(trx, ws, merge.merged_id)) !== root) throw notFound('merge')
 
-    await this.db.transaction().execute(async (trx) => {
-      const subtree = await profileTree(trx, caller.workspaceId, merge.merged_id)
+      const subtree = await profileTree(trx, ws, merge.merged_id)
       for (const table of ownedTables) {
         await trx
           .updateTable(table)
           .set({ customer_id: merge.merged_id })
-          .where('workspace_id', '=', caller.workspaceId)
+          .where('workspace_id', '=', ws)
           .where('customer_id', '=', root)
           .where('profile_id', 'in', subtree)
           .execute()
@@ -192,8 +199,8 @@ export class CustomersService {
         })
         .where('id', '=', merge.id)
         .execute()
-      for (const id of [root, merge.merged_id]) await refreshProfile(trx, caller.workspaceId, id)
-      await recordAudit(trx, caller.workspaceId, caller, origin, {
+      for (const id of [root, merge.merged_id]) await refreshProfile(trx, ws, id)
+      await recordAudit(trx, ws, caller, origin, {
         action: 'customer.unmerged',
         targetType: 'customer',
         targetId: root,
@@ -203,16 +210,19 @@ export class CustomersService {
           identifier: `${merge.identifier_type}:${merge.identifier_value}`,
         },
       })
+      return { root, merge }
     })
     return {
-      survivor: await this.profile(caller.workspaceId, root),
-      restored: await this.profile(caller.workspaceId, merge.merged_id),
+      survivor: await this.profile(ws, root),
+      restored: await this.profile(ws, merge.merged_id),
     }
   }
 
   /**
    * Erases a person: every row about them and every profile merged into them, their pending and
-   * dead-lettered envelopes; optionally refuses their identifiers from now on (kept only as hashes).
+   * dead-lettered envelopes, what conflicts, the audit log and sync runs kept of their identifiers;
+   * optionally refuses their identifiers from now on (kept only as hashes). Under the workspace's
+   * lock: a batch applying meanwhile would leave rows pointing at the deleted customer.
    */
   async erase(
     caller: Principal,
@@ -220,17 +230,12 @@ export class CustomersService {
     suppress: boolean,
     origin: Origin,
   ): Promise<EraseResult> {
-    const root = await this.resolve(caller.workspaceId, customerId)
     const ws = caller.workspaceId
     const result = await this.db.transaction().execute(async (trx) => {
+      await lockWorkspace(trx, ws)
+      const root = await this.resolve(ws, customerId, trx)
       const tree = await profileTree(trx, ws, root)
-      const identities = await trx
-        .selectFrom('identities')
-        .select(['type', 'value'])
-        .where('workspace_id', '=', ws)
-        .where('customer_id', 'in', tree)
-        .execute()
-      const keys = identities.map(identityKey)
+      const person = await erasedPerson(trx, ws, tree)
       const count = (r: { numDeletedRows: bigint }[]) => r.reduce((n, x) => n + Number(x.numDeletedRows), 0)
       const deleted: Record<string, number> = {}
       for (const table of [...ownedTables, 'traits'] as const) {
@@ -242,46 +247,28 @@ export class CustomersService {
             .execute(),
         )
       }
-      // Their envelopes leave the inbox, pending ones with their pending rows.
-      deleted.inbox = keys.length
-        ? Number(
-            (
-              await sql<{ n: number }>`with gone as (
-                  delete from inbox where workspace_id = ${ws} and identity_keys && ${sql.val(keys)}::text[]
-                  returning partition, id
-                ), unqueued as (
-                  delete from inbox_pending p using gone where p.partition = gone.partition and p.id = gone.id
-                )
-                select count(*)::int as n from gone`.execute(trx)
-            ).rows[0]?.n ?? 0,
-          )
-        : 0
-      deleted.deadLetters = keys.length
-        ? Number(
-            (
-              await sql`delete from dead_letters where workspace_id = ${ws} and identity_keys && ${sql.val(keys)}::text[]`.execute(
-                trx,
-              )
-            ).numAffectedRows ?? 0,
-          )
-        : 0
+      // A processor that took some of their pending envelopes before this lock waits for it while
+      // holding their pending rows: deleting those rows here is a deadlock, which PostgreSQL ends by
+      // failing the processor's batch (it waited first); it rolls back and finds them gone.
+      const inbox = await eraseEnvelopes(trx, 'inbox', ws, person)
+      const deadLetters = await eraseEnvelopes(trx, 'dead_letters', ws, person)
       await trx
         .deleteFrom('merges')
         .where('workspace_id', '=', ws)
         .where((eb) => eb.or([eb('survivor_id', 'in', tree), eb('merged_id', 'in', tree)]))
         .execute()
-      await sql`delete from merge_conflicts where workspace_id = ${ws} and customer_ids && ${sql.val(tree)}::uuid[]`.execute(
-        trx,
-      )
+      await eraseConflicts(trx, ws, person)
+      await scrubAudit(trx, ws, person)
+      await scrubSyncRuns(trx, ws, person)
       await trx.updateTable('customers').set({ merged_into: null }).where('id', 'in', tree).execute()
       const customers = count(
         await trx.deleteFrom('customers').where('workspace_id', '=', ws).where('id', 'in', tree).execute(),
       )
       let suppressed = 0
-      if (suppress && keys.length) {
+      if (suppress && person.keys.length) {
         const rows = await trx
           .insertInto('suppressions')
-          .values(keys.map((k) => ({ workspace_id: ws, identity_hash: hashIdentityKey(k) })))
+          .values(person.keys.map((k) => ({ workspace_id: ws, identity_hash: hashIdentityKey(k) })))
           .onConflict((oc) => oc.columns(['workspace_id', 'identity_hash']).doNothing())
           .returning('identity_hash')
           .execute()
@@ -294,8 +281,8 @@ export class CustomersService {
         records: deleted.records ?? 0,
         events: deleted.events ?? 0,
         feedback: deleted.feedback ?? 0,
-        inbox: deleted.inbox,
-        deadLetters: deleted.deadLetters,
+        inbox,
+        deadLetters,
         suppressed,
       }
       // The audit entry names the erased id and the counts, never what was erased.

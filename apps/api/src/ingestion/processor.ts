@@ -6,6 +6,7 @@ import { anyOf } from '../database/bulk-insert.js'
 import { applyBatch, type InboxItem } from './apply-batch.js'
 import { inboxPartitions } from './inbox.repository.js'
 import { countRunOutcomes } from './run-outcomes.repository.js'
+import { lockWorkspace } from './workspace-lock.js'
 import { ingestionSettings } from './workspace-settings.repository.js'
 
 export const maxAttempts = 3
@@ -15,8 +16,6 @@ export const maxAttempts = 3
  * their own: with one key, a worker of one skipped the partitions the other's held.
  */
 const partitionLockClass = sql`hashtext('rapport inbox ' || current_schema())`
-/** The class of the two-key advisory locks held per workspace while its batch applies. */
-const workspaceLockClass = 7214
 /** Above every inbox id (a bigserial): no partition caps the batch. */
 const maxId = '9223372036854775807'
 
@@ -203,7 +202,7 @@ export class InboxProcessor implements Processor {
     // applied at once (two workers, other partitions) could both create the same person. One
     // workspace's batches therefore apply one at a time, locked in a fixed order (no deadlock).
     for (const workspaceId of [...byWorkspace.keys()].sort()) {
-      await sql`select pg_advisory_xact_lock(${workspaceLockClass}, hashtext(${workspaceId}))`.execute(trx)
+      await lockWorkspace(trx, workspaceId)
     }
     const received = new Map(rows.map((row) => [String(row.id), row.received_at]))
     const outcomes: Parameters<typeof countRunOutcomes>[1] = []
