@@ -373,3 +373,84 @@ describe('erase', () => {
     expect((await rowsMentioning('customers', [...tree])).length).toBe(0)
   })
 })
+
+describe('unmerge', () => {
+  test('after later events: each side takes back what came through its own identifiers since the merge', async () => {
+    const { writeKey, id: sourceId } = await httpSource(context.owner, 'Later')
+    const { device, user, survivor, merge } = await mergedPair(writeKey, 'later')
+    // While merged: calls through each side's identifiers, and a record through the user's e-mail.
+    await send(writeKey, [
+      {
+        type: 'track',
+        anonymousId: 'later-device',
+        event: 'Device again',
+        messageId: 'later-a3',
+        timestamp: at(6),
+      },
+      {
+        type: 'identify',
+        anonymousId: 'later-device',
+        traits: { plan: 'device plan', phone: '+1 555 0100' },
+        messageId: 'later-a4',
+        timestamp: at(7),
+      },
+      { type: 'track', userId: 'later-user', event: 'User again', messageId: 'later-b3', timestamp: at(8) },
+      {
+        type: 'identify',
+        userId: 'later-user',
+        traits: { plan: 'user plan' },
+        messageId: 'later-b4',
+        timestamp: at(9),
+      },
+    ])
+    await ingest(sourceId, [
+      {
+        type: 'record',
+        messageId: 'later-b5',
+        identifiers: [{ type: 'email', value: 'later@example.com' }],
+        occurredAt: at(10),
+        action: 'upsert',
+        object: { type: 'order', externalId: 'ORDER-LATER', status: 'paid', amount: 20, currency: 'EUR' },
+      },
+    ])
+    const together = (await context.owner.get(`/api/v1/customers/${survivor}`)).body
+    expect(together.traits.find((t: { key: string }) => t.key === 'plan')).toBeDefined()
+    expect(together.records.counts).toEqual({ order: 1 })
+
+    expect((await context.owner.post(`/api/v1/customers/${survivor}/merges/${merge.id}/undo`)).status).toBe(
+      200,
+    )
+    const side = async (id: string) => {
+      const profile = (await context.owner.get(`/api/v1/customers/${id}`)).body
+      const timeline = (await context.owner.get(`/api/v1/customers/${id}/timeline`)).body.items
+      return {
+        resolvedFrom: profile.resolvedFrom,
+        identities: profile.identities
+          .map((i: { type: string; value: string }) => `${i.type}:${i.value}`)
+          .sort(),
+        traits: Object.fromEntries(
+          profile.traits
+            .filter((t: { key: string }) => ['city', 'plan'].includes(t.key))
+            .map((t: { key: string; value: unknown }) => [t.key, t.value]),
+        ),
+        records: profile.records.counts,
+        timeline: timeline.map((e: { messageId: string }) => e.messageId).sort(),
+      }
+    }
+    expect(await side(device)).toEqual({
+      resolvedFrom: null,
+      identities: ['anonymousId:later-device', 'phone:+15550100'],
+      traits: { city: 'Paris', plan: 'device plan' },
+      records: {},
+      timeline: ['later-a1', 'later-a2', 'later-a3', 'later-a4'],
+    })
+    expect(await side(user)).toEqual({
+      resolvedFrom: null,
+      identities: ['email:later@example.com', 'userId:later-user'],
+      traits: { city: 'Lyon', plan: 'user plan' },
+      records: { order: 1 },
+      // The call that joined them was matched by the e-mail (the stronger identifier): the user's.
+      timeline: ['later-b1', 'later-b2', 'later-b3', 'later-b4', 'later-b5', 'later-join'],
+    })
+  })
+})
