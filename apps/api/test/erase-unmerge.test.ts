@@ -335,6 +335,7 @@ describe('erase', () => {
       'feedback',
       'merges',
       'merge_conflicts',
+      'kept_apart',
       'dead_letters',
       'audit_log',
       'sync_runs',
@@ -375,6 +376,33 @@ describe('erase', () => {
 })
 
 describe('unmerge', () => {
+  test('sticks: a later call naming both sides records a conflict instead of merging them again', async () => {
+    const { writeKey } = await httpSource(context.owner, 'Stick')
+    const { device, user, survivor, merge } = await mergedPair(writeKey, 'stick')
+    expect((await context.owner.post(`/api/v1/customers/${survivor}/merges/${merge.id}/undo`)).status).toBe(
+      200,
+    )
+    await send(writeKey, [
+      {
+        type: 'identify',
+        anonymousId: 'stick-device',
+        traits: { email: 'stick@example.com' },
+        messageId: 'stick-again',
+        timestamp: at(6),
+      },
+    ])
+    expect((await lookup('anonymousId', 'stick-device')).id).toBe(device)
+    expect((await lookup('userId', 'stick-user')).id).toBe(user)
+    const history = (await context.owner.get(`/api/v1/customers/${device}/merges`)).body
+    expect(history.merges.map((m: { undoneAt: string | null }) => m.undoneAt)).toEqual([expect.any(String)])
+    expect(history.conflicts).toHaveLength(1)
+    expect(history.conflicts[0]).toMatchObject({
+      messageId: 'stick-again',
+      customerIds: expect.arrayContaining([device, user]),
+    })
+    expect(history.conflicts[0].reason).toContain('an unmerge split it')
+  })
+
   test('after later events: each side takes back what came through its own identifiers since the merge', async () => {
     const { writeKey, id: sourceId } = await httpSource(context.owner, 'Later')
     const { device, user, survivor, merge } = await mergedPair(writeKey, 'later')

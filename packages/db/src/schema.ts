@@ -34,6 +34,7 @@ export interface Database {
   feedback: FeedbackTable
   merges: MergesTable
   merge_conflicts: MergeConflictsTable
+  kept_apart: KeptApartTable
   suppressions: SuppressionsTable
   workspace_settings: WorkspaceSettingsTable
 }
@@ -312,6 +313,15 @@ export interface MergeConflictsTable {
   reason: string
   source_id: string | null
   message_id: string
+  created_at: CreatedAt
+}
+
+/** Two profiles an unmerge split: never merged again by identity resolution. `customer_a < customer_b`. */
+export interface KeptApartTable {
+  workspace_id: string
+  customer_a: string
+  customer_b: string
+  merge_id: string
   created_at: CreatedAt
 }
 

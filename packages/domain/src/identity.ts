@@ -206,6 +206,8 @@ export interface PlanInput {
   /** The identities of a root profile. */
   profile(id: string): ProfileIdentities
   settings: IdentitySettings
+  /** Whether an unmerge split these two root profiles: they are never merged again. */
+  keptApart?: (a: string, b: string) => boolean
 }
 
 export interface MergeStep {
@@ -324,7 +326,9 @@ function valuesOf(type: string, count: number): string {
  *    within its limit, counting what this plan already attached and merged in; else one conflict (for
  *    the identifier that found it) names that profile (and the target, unless it is new) and the
  *    profile is left alone. So after a split, another profile found by an identifier of the envelope
- *    that fits is merged into the new profile at once, as a replay would merge it.
+ *    that fits is merged into the new profile at once, as a replay would merge it. A profile that an
+ *    unmerge split from the target (or from one merged into it by this plan) is never merged: a
+ *    conflict names both, as for a limit.
  * 5. Then each remaining unowned identifier (after `matchedBy`) is attached to the target if its type
  *    stays within its limit, else it is a conflict.
  *
@@ -373,16 +377,27 @@ export function planResolution(input: PlanInput): ResolutionPlan {
   // Rule 4
   for (const id of before) attachIfFits(id)
   const considered = new Set(targetId === undefined ? [] : [targetId])
+  const joined = [...considered]
+  const involved = (owner: string) => (targetId === undefined ? [owner] : [targetId, owner])
   ids.forEach((id, i) => {
     const owner = owners[i]
     if (owner === undefined || considered.has(owner)) return
     considered.add(owner)
+    const apart = input.keptApart && joined.find((member) => input.keptApart!(member, owner))
+    if (apart) {
+      conflicts.push({
+        identifier: id,
+        profileIds: involved(owner),
+        reason: `${label(id)} belongs to profile ${owner}, which was not merged into ${targetName}: an unmerge split it from profile ${apart}`,
+      })
+      return
+    }
     const identities = input.profile(owner).identities
     const overflow = target.overflowWith(identities, settings)
     if (overflow) {
       conflicts.push({
         identifier: id,
-        profileIds: targetId === undefined ? [owner] : [targetId, owner],
+        profileIds: involved(owner),
         reason:
           splitter && owner === anchorId
             ? splitReason(id, anchorId, anchor, splitter, settings)
@@ -392,6 +407,7 @@ export function planResolution(input: PlanInput): ResolutionPlan {
       return
     }
     for (const identity of identities) target.add(identity)
+    joined.push(owner)
     merges.push({ from: owner, into: targetId ?? '', via: id })
   })
 

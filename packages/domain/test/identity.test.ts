@@ -485,6 +485,39 @@ describe('resolving identities', () => {
     expect(plan.target).toEqual({ kind: 'existing', id: 'c-1' })
     expect(plan.attach).toEqual([userId('u1')])
   })
+
+  test('profiles an unmerge split are not merged again, also after another merge in the same plan', () => {
+    const owners: Record<string, string> = {
+      'userId:u1': 'c-1',
+      'anonymousId:d1': 'c-2',
+      'email:b@x.com': 'c-3',
+    }
+    const identities: Record<string, Identifier[]> = {
+      'c-1': [userId('u1')],
+      'c-2': [anon('d1')],
+      'c-3': [email('b@x.com')],
+    }
+    const plan = (keptApart?: (a: string, b: string) => boolean) =>
+      planResolution({
+        identifiers: [userId('u1'), email('b@x.com'), anon('d1')],
+        ownerOf: (key) => owners[key],
+        profile: (id) => ({ id, identities: identities[id] ?? [] }),
+        settings: defaultIdentitySettings,
+        ...(keptApart ? { keptApart } : {}),
+      })
+    expect(plan().merges.map((m) => m.from)).toEqual(['c-3', 'c-2'])
+    // c-2 was split from c-3, which this plan merges into c-1 first.
+    const apart = plan((a, b) => [a, b].sort().join() === 'c-2,c-3')
+    expect(apart.merges.map((m) => m.from)).toEqual(['c-3'])
+    expect(apart.conflicts).toEqual([
+      {
+        identifier: anon('d1'),
+        profileIds: ['c-1', 'c-2'],
+        reason:
+          'anonymousId d1 belongs to profile c-2, which was not merged into profile c-1: an unmerge split it from profile c-3',
+      },
+    ])
+  })
 })
 
 // Small pools, so that random envelopes share identifiers often. Some spellings differ only in

@@ -16,6 +16,7 @@ import { DB, type Db } from '../database/database.js'
 import { conflict, notFound } from '../http/problem.js'
 import { hashIdentityKey } from '../ingestion/inbox.repository.js'
 import { IngestionService } from '../ingestion/ingestion.service.js'
+import { forgetKeptApart, keepApart } from '../ingestion/kept-apart.repository.js'
 import { lockWorkspace } from '../ingestion/workspace-lock.js'
 import { loadProfile, profileTree, resolveCustomer } from './customers.repository.js'
 import {
@@ -199,6 +200,8 @@ export class CustomersService {
         })
         .where('id', '=', merge.id)
         .execute()
+      // Kept apart from now on: the next call naming both would otherwise merge them again.
+      await keepApart(trx, ws, [root, merge.merged_id], merge.id)
       for (const id of [root, merge.merged_id]) await refreshProfile(trx, ws, id)
       await recordAudit(trx, ws, caller, origin, {
         action: 'customer.unmerged',
@@ -258,6 +261,7 @@ export class CustomersService {
         .where((eb) => eb.or([eb('survivor_id', 'in', tree), eb('merged_id', 'in', tree)]))
         .execute()
       await eraseConflicts(trx, ws, person)
+      await forgetKeptApart(trx, ws, tree)
       await scrubAudit(trx, ws, person)
       await scrubSyncRuns(trx, ws, person)
       await trx.updateTable('customers').set({ merged_into: null }).where('id', 'in', tree).execute()

@@ -5,6 +5,7 @@ import type { Envelope } from '@rapport/plugin-sdk'
 import { sql, type Transaction } from 'kysely'
 import { anyOf, arrayOf, bulkInsert } from '../database/bulk-insert.js'
 import { type CurrentTrait, displayNames, saveCurrentTraits, winningTraits } from './current-traits.js'
+import { keptApartAmong } from './kept-apart.repository.js'
 import type { IngestionSettings } from './workspace-settings.repository.js'
 
 type Trx = Transaction<Database>
@@ -44,6 +45,7 @@ export async function applyBatch(
   // Each envelope's identifiers, normalized and filtered once for the whole batch.
   const usable = items.map((item) => usableIdentifiers(item.envelope.identifiers, settings.identity))
   const graph = await loadGraph(trx, workspaceId, usable)
+  const keptApart = await keptApartAmong(trx, workspaceId, graph.customers())
   const known = await knownRecordOwners(trx, workspaceId, items, usable)
   const writes = new Writes()
   const outcomes: EnvelopeOutcome[] = []
@@ -85,6 +87,7 @@ export async function applyBatch(
       ownerOf: (key) => graph.ownerOf(key),
       profile: (id) => ({ id, identities: graph.identitiesOf(id) }),
       settings: settings.identity,
+      keptApart,
     })
     const occurredAt = new Date(item.envelope.occurredAt)
     const context = { sourceId: item.sourceId, messageId: item.envelope.messageId }

@@ -6,6 +6,7 @@ import * as uncheckedReferences from './2026-12-07-004-unchecked-references.js'
 import * as inboxPending from './2026-12-07-005-inbox-pending.js'
 import * as profileIndexes from './2026-12-07-006-profile-indexes.js'
 import * as syncRunHeartbeat from './2026-12-07-007-sync-run-heartbeat.js'
+import * as keptApart from './2026-12-07-008-kept-apart.js'
 
 /**
  * Every migration, by its date-prefixed name. A landed migration is never edited: add a new file and
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-005-inbox-pending': inboxPending,
   '2026-12-07-006-profile-indexes': profileIndexes,
   '2026-12-07-007-sync-run-heartbeat': syncRunHeartbeat,
+  '2026-12-07-008-kept-apart': keptApart,
 }
