@@ -24,6 +24,7 @@ import {
   erasedPerson,
   eraseEnvelopes,
   ownedTables,
+  pendingTaken,
   scrubAudit,
   scrubSyncRuns,
 } from './erase.repository.js'
@@ -234,70 +235,77 @@ export class CustomersService {
     origin: Origin,
   ): Promise<EraseResult> {
     const ws = caller.workspaceId
-    const result = await this.db.transaction().execute(async (trx) => {
-      await lockWorkspace(trx, ws)
-      const root = await this.resolve(ws, customerId, trx)
-      const tree = await profileTree(trx, ws, root)
-      const person = await erasedPerson(trx, ws, tree)
-      const count = (r: { numDeletedRows: bigint }[]) => r.reduce((n, x) => n + Number(x.numDeletedRows), 0)
-      const deleted: Record<string, number> = {}
-      for (const table of [...ownedTables, 'traits'] as const) {
-        deleted[table] = count(
-          await trx
-            .deleteFrom(table)
-            .where('workspace_id', '=', ws)
-            .where('customer_id', 'in', tree)
-            .execute(),
-        )
-      }
-      // A processor that took some of their pending envelopes before this lock waits for it while
-      // holding their pending rows: deleting those rows here is a deadlock, which PostgreSQL ends by
-      // failing the processor's batch (it waited first); it rolls back and finds them gone.
-      const inbox = await eraseEnvelopes(trx, 'inbox', ws, person)
-      const deadLetters = await eraseEnvelopes(trx, 'dead_letters', ws, person)
-      await trx
-        .deleteFrom('merges')
-        .where('workspace_id', '=', ws)
-        .where((eb) => eb.or([eb('survivor_id', 'in', tree), eb('merged_id', 'in', tree)]))
-        .execute()
-      await eraseConflicts(trx, ws, person)
-      await forgetKeptApart(trx, ws, tree)
-      await scrubAudit(trx, ws, person)
-      await scrubSyncRuns(trx, ws, person)
-      await trx.updateTable('customers').set({ merged_into: null }).where('id', 'in', tree).execute()
-      const customers = count(
-        await trx.deleteFrom('customers').where('workspace_id', '=', ws).where('id', 'in', tree).execute(),
-      )
-      let suppressed = 0
-      if (suppress && person.keys.length) {
-        const rows = await trx
-          .insertInto('suppressions')
-          .values(person.keys.map((k) => ({ workspace_id: ws, identity_hash: hashIdentityKey(k) })))
-          .onConflict((oc) => oc.columns(['workspace_id', 'identity_hash']).doNothing())
-          .returning('identity_hash')
+    // Tried again when it gave way to a processor that took some of their pending envelopes: the
+    // processor applies them (to their profile, which is still there), and the next try erases them.
+    const attempt = () =>
+      this.db.transaction().execute(async (trx) => {
+        await lockWorkspace(trx, ws)
+        const root = await this.resolve(ws, customerId, trx)
+        const tree = await profileTree(trx, ws, root)
+        const person = await erasedPerson(trx, ws, tree)
+        const count = (r: { numDeletedRows: bigint }[]) => r.reduce((n, x) => n + Number(x.numDeletedRows), 0)
+        const deleted: Record<string, number> = {}
+        for (const table of [...ownedTables, 'traits'] as const) {
+          deleted[table] = count(
+            await trx
+              .deleteFrom(table)
+              .where('workspace_id', '=', ws)
+              .where('customer_id', 'in', tree)
+              .execute(),
+          )
+        }
+        const inbox = await eraseEnvelopes(trx, 'inbox', ws, person)
+        const deadLetters = await eraseEnvelopes(trx, 'dead_letters', ws, person)
+        await trx
+          .deleteFrom('merges')
+          .where('workspace_id', '=', ws)
+          .where((eb) => eb.or([eb('survivor_id', 'in', tree), eb('merged_id', 'in', tree)]))
           .execute()
-        suppressed = rows.length
-      }
-      const result: EraseResult = {
-        customers,
-        identities: deleted.identities ?? 0,
-        traits: (deleted.traits ?? 0) + (deleted.trait_observations ?? 0),
-        records: deleted.records ?? 0,
-        events: deleted.events ?? 0,
-        feedback: deleted.feedback ?? 0,
-        inbox,
-        deadLetters,
-        suppressed,
-      }
-      // The audit entry names the erased id and the counts, never what was erased.
-      await recordAudit(trx, ws, caller, origin, {
-        action: 'customer.erased',
-        targetType: 'customer',
-        targetId: root,
-        details: { ...result, suppress },
+        await eraseConflicts(trx, ws, person)
+        await forgetKeptApart(trx, ws, tree)
+        await scrubAudit(trx, ws, person)
+        await scrubSyncRuns(trx, ws, person)
+        await trx.updateTable('customers').set({ merged_into: null }).where('id', 'in', tree).execute()
+        const customers = count(
+          await trx.deleteFrom('customers').where('workspace_id', '=', ws).where('id', 'in', tree).execute(),
+        )
+        let suppressed = 0
+        if (suppress && person.keys.length) {
+          const rows = await trx
+            .insertInto('suppressions')
+            .values(person.keys.map((k) => ({ workspace_id: ws, identity_hash: hashIdentityKey(k) })))
+            .onConflict((oc) => oc.columns(['workspace_id', 'identity_hash']).doNothing())
+            .returning('identity_hash')
+            .execute()
+          suppressed = rows.length
+        }
+        const result: EraseResult = {
+          customers,
+          identities: deleted.identities ?? 0,
+          traits: (deleted.traits ?? 0) + (deleted.trait_observations ?? 0),
+          records: deleted.records ?? 0,
+          events: deleted.events ?? 0,
+          feedback: deleted.feedback ?? 0,
+          inbox,
+          deadLetters,
+          suppressed,
+        }
+        // The audit entry names the erased id and the counts, never what was erased.
+        await recordAudit(trx, ws, caller, origin, {
+          action: 'customer.erased',
+          targetType: 'customer',
+          targetId: root,
+          details: { ...result, suppress },
+        })
+        return result
       })
-      return result
-    })
+    let result: EraseResult | undefined
+    for (let tries = 1; !result; tries++) {
+      result = await attempt().catch((error) => {
+        if (pendingTaken(error) && tries < 10) return undefined
+        throw error
+      })
+    }
     this.ingestion.forget(ws)
     this.ingestion.wake()
     return result

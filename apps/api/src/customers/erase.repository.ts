@@ -93,6 +93,11 @@ export async function eraseEnvelopes(
     const gone = await sql`delete from dead_letters where ${matches}`.execute(db)
     return Number(gone.numAffectedRows ?? 0)
   }
+  // A processor that took some of their pending envelopes waits for the workspace's lock, which
+  // this transaction holds, while holding their pending rows: waiting for those rows here would be
+  // a deadlock. The erase gives way instead (`pendingTaken`) and is tried again.
+  await sql`select 1 from inbox_pending where (partition, id) in (select partition, id from inbox where ${matches})
+    for update nowait`.execute(db)
   // Their pending rows go with them, or the processor would look for them in vain.
   const gone = await sql<{ n: number }>`with gone as (
       delete from inbox where ${matches} returning partition, id
@@ -101,6 +106,11 @@ export async function eraseEnvelopes(
     )
     select count(*)::int as n from gone`.execute(db)
   return gone.rows[0]?.n ?? 0
+}
+
+/** Whether an erase gave way to a processor holding some of the person's pending envelopes. */
+export function pendingTaken(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '55P03'
 }
 
 /** The identity keys, among those envelopes name beside the person's, that another customer owns. */
