@@ -255,6 +255,8 @@ describe('erase', () => {
       {
         type: 'identify',
         userId: 'gone-user',
+        // An identifier that is also a word of other people's conflict reasons ("belongs to profile").
+        anonymousId: 'profile',
         traits: { email: 'gone@example.com', phone: '+33 6 12 34 56 78', name: 'Gone Person' },
         messageId: 'gone-1',
         timestamp: at(10),
@@ -304,6 +306,18 @@ describe('erase', () => {
       },
     ])
     const stay = (await lookup('userId', 'stay-user')).id as string
+    // Two other people sharing an e-mail: their conflict is none of the erased person's business.
+    for (const who of ['keep-a', 'keep-b']) {
+      await send(site.writeKey, [
+        {
+          type: 'identify',
+          userId: who,
+          traits: { email: 'keep@example.com' },
+          messageId: who,
+          timestamp: at(41),
+        },
+      ])
+    }
     expect((await context.owner.get(`/api/v1/customers/${gone}`)).body.openConflicts).toBe(1)
 
     // Dead letters: a call refused at the door (no identity keys) and one the database refused.
@@ -412,6 +426,8 @@ describe('erase', () => {
     expect(failures).toHaveLength(2)
     expect(JSON.stringify(failures)).toContain('other@example.com')
 
+    const keep = (await lookup('userId', 'keep-a')).id as string
+    expect((await context.owner.get(`/api/v1/customers/${keep}/merges`)).body.conflicts).toHaveLength(1)
     // The other person's pending envelope is still theirs to apply.
     await drain()
     const stayEvents = (await context.owner.get(`/api/v1/customers/${stay}/timeline`)).body.items

@@ -178,7 +178,8 @@ function mentions(document: RawBuilder<unknown>, person: ErasedPerson) {
 
 /**
  * Conflicts that name one of the person's profiles, one of their identifiers, or one of their
- * identifier values in the reason (a conflict of another profile says whose identifier it was).
+ * identifiers in the reason (as the planner writes them, `type value`, as whole words: a user id
+ * `1` must not match "the limit is 1").
  */
 export async function eraseConflicts(db: Db, workspaceId: string, person: ErasedPerson): Promise<number> {
   const gone = await sql`delete from merge_conflicts where workspace_id = ${workspaceId} and (
@@ -191,9 +192,9 @@ export async function eraseConflicts(db: Db, workspaceId: string, person: Erased
         'text',
       )}))
       or exists (select 1 from unnest(${arrayOf(
-        person.identifiers.map((i) => i.value),
+        person.identifiers.map((i) => ` ${i.type} ${i.value}`),
         'text',
-      )}) v where strpos(reason, v) > 0)
+      )}) l where strpos(' ' || reason || ' ', l || ' ') > 0 or strpos(' ' || reason, l || ';') > 0)
     )`.execute(db)
   return Number(gone.numAffectedRows ?? 0)
 }
