@@ -1,6 +1,12 @@
+import { testDatabaseUrl } from '@rapport/db/testing'
 import { describe, expect, test } from 'vitest'
 import { IngestionService } from '../src/ingestion/ingestion.service.js'
-import { httpSource, memberWithRole, track, useTestServer } from './harness.js'
+import { lockWorkspace } from '../src/ingestion/workspace-lock.js'
+import { httpSource, lockWaitOf, memberWithRole, signal, track, useTestServer } from './harness.js'
+
+const workspaceOf = async (db: typeof context.server.database.db, sourceId: string) =>
+  (await db.selectFrom('sources').select('workspace_id').where('id', '=', sourceId).executeTakeFirstOrThrow())
+    .workspace_id
 
 const context = useTestServer()
 
@@ -491,5 +497,23 @@ describe('trait source priorities', () => {
     current = await profile()
     expect(plan(current)).toMatchObject({ value: 'trial', sourceId: web.id })
     expect(current.displayName).toBe('Web Name')
+
+    // Saved after a batch being applied (it holds the workspace's lock), never in the middle of it.
+    // (PostgreSQL only: the embedded database has one connection, which the holder would keep.)
+    if (!testDatabaseUrl()) return
+    const db = context.server.database.db
+    const released = signal()
+    const holding = signal()
+    const batch = db.transaction().execute(async (trx) => {
+      await lockWorkspace(trx, await workspaceOf(db, web.id))
+      holding.done()
+      await released.happened
+    })
+    await holding.happened
+    const saving = put({ plan: [crm.id] })
+    await lockWaitOf(db, 'select pg_advisory_xact_lock($1, hashtext(').finally(released.done)
+    await batch
+    expect((await saving).status).toBe(200)
+    expect(plan(await profile())).toMatchObject({ value: 'gold', sourceId: crm.id })
   })
 })

@@ -1,23 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common'
 import type { EraseResult, MergeHistory, Profile } from '@rapport/api-client'
 import type { Database } from '@rapport/db'
-import {
-  displayNameFrom,
-  lifetimeValueOfGroups,
-  normalizeIdentifier,
-  openRecordCounts,
-  winningObservation,
-} from '@rapport/domain'
-import { type Kysely, sql } from 'kysely'
+import { lifetimeValueOfGroups, normalizeIdentifier, openRecordCounts } from '@rapport/domain'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import { z } from 'zod'
 import { recordAudit } from '../audit/audit.repository.js'
 import type { Origin, Principal } from '../auth/principal.js'
 import { DB, type Db } from '../database/database.js'
 import { conflict, notFound } from '../http/problem.js'
+import { displayNames, saveCurrentTraits, winningTraits } from '../ingestion/current-traits.js'
 import { hashIdentityKey } from '../ingestion/inbox.repository.js'
 import { IngestionService } from '../ingestion/ingestion.service.js'
 import { forgetKeptApart, keepApart } from '../ingestion/kept-apart.repository.js'
 import { lockWorkspace } from '../ingestion/workspace-lock.js'
+import { ingestionSettings } from '../ingestion/workspace-settings.repository.js'
 import { loadProfile, profileTree, resolveCustomer } from './customers.repository.js'
 import {
   eraseConflicts,
@@ -313,58 +309,19 @@ export class CustomersService {
 }
 
 /** Recomputes a profile's current traits, display name and first/last seen from its rows. */
-async function refreshProfile(trx: Db, workspaceId: string, customerId: string): Promise<void> {
+async function refreshProfile(
+  trx: Transaction<Database>,
+  workspaceId: string,
+  customerId: string,
+): Promise<void> {
   await trx.deleteFrom('traits').where('customer_id', '=', customerId).execute()
-  const observations = await trx
-    .selectFrom('trait_observations')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('customer_id', '=', customerId)
-    .execute()
-  const byKey = new Map<string, typeof observations>()
-  for (const o of observations) byKey.set(o.key, [...(byKey.get(o.key) ?? []), o])
-  const settings = await trx
-    .selectFrom('workspace_settings')
-    .select('trait_priorities')
-    .where('workspace_id', '=', workspaceId)
-    .executeTakeFirst()
-  const priorities = (settings?.trait_priorities ?? {}) as Record<string, string[]>
-  const current: Record<string, unknown> = {}
-  const rows = []
-  for (const [key, list] of byKey) {
-    const winner = winningObservation(
-      key,
-      list.map((o) => ({
-        value: o.value,
-        sourceId: o.source_id,
-        observedAt: o.observed_at,
-        messageId: o.message_id,
-        row: o,
-      })),
-      priorities,
-    ) as { row: (typeof observations)[number] } | undefined
-    if (!winner) continue
-    const o = winner.row
-    current[key] = o.value
-    rows.push({
-      workspace_id: workspaceId,
-      customer_id: customerId,
-      profile_id: o.profile_id,
-      source_id: o.source_id,
-      message_id: o.message_id,
-      key,
-      value: JSON.stringify(o.value),
-      observed_at: o.observed_at,
-    })
-  }
-  if (rows.length) await trx.insertInto('traits').values(rows).execute()
-  const email = await trx
-    .selectFrom('identities')
-    .select('value')
-    .where('customer_id', '=', customerId)
-    .where('type', '=', 'email')
-    .orderBy('first_seen_at')
-    .executeTakeFirst()
+  const { traitPriorities } = await ingestionSettings(trx, workspaceId)
+  await saveCurrentTraits(
+    trx,
+    workspaceId,
+    await winningTraits(trx, workspaceId, [customerId], traitPriorities),
+  )
+  const name = (await displayNames(trx, workspaceId, [customerId])).get(customerId) ?? null
   const seen = await trx
     .selectFrom('events')
     .select((eb) => [eb.fn.min('occurred_at').as('first'), eb.fn.max('occurred_at').as('last')])
@@ -373,7 +330,7 @@ async function refreshProfile(trx: Db, workspaceId: string, customerId: string):
   await trx
     .updateTable('customers')
     .set({
-      display_name: displayNameFrom(current) ?? email?.value ?? null,
+      display_name: name,
       ...(seen?.first ? { first_seen_at: seen.first as Date, last_seen_at: seen.last as Date } : {}),
       updated_at: new Date(),
     })

@@ -18,6 +18,7 @@ import { valid } from '../http/validation.js'
 import { recomputeTraitsForPriorities } from './current-traits.js'
 import { findDeadLetter, listDeadLetters } from './dead-letters.repository.js'
 import { IngestionService } from './ingestion.service.js'
+import { lockWorkspace } from './workspace-lock.js'
 import { ingestionSettings, saveIngestionSettings } from './workspace-settings.repository.js'
 
 @Controller('api/v1')
@@ -166,11 +167,13 @@ export class IngestionController {
     @RequestOrigin() origin: Origin,
   ) {
     await this.db.transaction().execute(async (trx) => {
+      // After any batch being applied (which read the old settings), before the next (which reads
+      // these): the processor reads a workspace's settings under the same lock.
+      await lockWorkspace(trx, caller.workspaceId)
       const before = await ingestionSettings(trx, caller.workspaceId)
       await saveIngestionSettings(trx, caller.workspaceId, input)
       // Every observation keeps its provenance, so the profiles need not wait for new data to
-      // follow the new priorities. (A batch being applied at this moment still uses the old ones for
-      // the traits it writes.)
+      // follow the new priorities.
       if (input.traitPriorities) {
         await recomputeTraitsForPriorities(
           trx,
