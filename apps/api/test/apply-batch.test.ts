@@ -56,6 +56,18 @@ async function apply(
   }
 }
 
+/** The same envelopes in one batch in one workspace, and a batch each in another. */
+async function togetherAndApart(envelopes: Envelope[]): Promise<{ together: string; apart: string }> {
+  const together = await newWorkspace()
+  await apply(together, [envelopes])
+  const apart = await newWorkspace()
+  await apply(
+    apart,
+    envelopes.map((envelope) => [envelope]),
+  )
+  return { together, apart }
+}
+
 const at = (minute: number) => new Date(Date.UTC(2026, 5, 1, 10, minute)).toISOString()
 
 function identify(messageId: string, identifiers: Identifier[], minute = 0): Envelope {
@@ -110,13 +122,7 @@ describe('several versions of one record in one batch', () => {
         .where('workspace_id', '=', workspaceId)
         .executeTakeFirstOrThrow()
 
-    const together = await newWorkspace()
-    await apply(together, [versions])
-    const apart = await newWorkspace()
-    await apply(
-      apart,
-      versions.map((v) => [v]),
-    )
+    const { together, apart } = await togetherAndApart(versions)
     expect(await record(together)).toEqual(await record(apart))
     expect(await record(together)).toMatchObject({
       status: 'paid',
@@ -124,6 +130,43 @@ describe('several versions of one record in one batch', () => {
       properties: { a: 1, c: 3 },
       message_id: 'v-note',
     })
+  })
+
+  test('a version without identifiers follows one of the same batch that named the customer', async () => {
+    const version = (
+      messageId: string,
+      minute: number,
+      identifiers: Identifier[],
+      status: string,
+    ): Envelope => ({
+      type: 'record',
+      messageId,
+      identifiers,
+      occurredAt: at(minute),
+      action: 'upsert',
+      object: { type: 'ticket', externalId: 'T-1', status, properties: {} },
+    })
+    const versions = [
+      version('t-open', 1, [{ type: 'email', value: 'grace@example.com' }], 'open'),
+      // A status change that, as many systems send it, names only the ticket.
+      version('t-solved', 2, [], 'solved'),
+    ]
+    const ticket = async (workspaceId: string) => {
+      const row = await db
+        .selectFrom('records')
+        .innerJoin('identities', 'identities.customer_id', 'records.customer_id')
+        .select(['records.status', 'records.message_id', 'identities.value'])
+        .where('records.workspace_id', '=', workspaceId)
+        .executeTakeFirstOrThrow()
+      return row
+    }
+    const { together, apart } = await togetherAndApart(versions)
+    expect(await ticket(apart)).toEqual({
+      status: 'solved',
+      message_id: 't-solved',
+      value: 'grace@example.com',
+    })
+    expect(await ticket(together)).toEqual(await ticket(apart))
   })
 })
 

@@ -55,7 +55,12 @@ export const billingPlugin = definePlugin({
   version: '1.0.0',
   sdk: '^1',
   categories: ['billing'],
-  config: z.object({ account: z.string().min(1), apiKey: secret('The API key') }),
+  config: z.object({
+    account: z.string().min(1),
+    apiKey: secret('The API key'),
+    // Its first page also carries an invoice the envelope schema refuses (no external id).
+    withBroken: z.boolean().optional(),
+  }),
   async check(_ctx, config) {
     if (config.apiKey !== 'good-key') throw new AuthenticationError(`the key ${config.apiKey} was refused`)
     return { message: `connected to ${config.account}` }
@@ -63,12 +68,14 @@ export const billingPlugin = definePlugin({
   streams: {
     invoices: {
       checkpoint: z.object({ after: z.number().int() }),
-      async *read(_ctx, { checkpoint }) {
+      async *read(_ctx, { config, checkpoint }) {
         let index = checkpoint?.after ?? 0
         while (index < invoices.length) {
-          const page = invoices.slice(index, index + 2)
-          index += page.length
-          yield { envelopes: page.map(invoiceEnvelope), checkpoint: { after: index } }
+          const page = invoices.slice(index, index + 2).map(invoiceEnvelope)
+          if (config.withBroken && index === 0)
+            page.push({ ...invoiceEnvelope({ ...invoices[0]!, id: '' }), messageId: 'billing-broken' })
+          index += 2
+          yield { envelopes: page, checkpoint: { after: index } }
         }
       },
     },

@@ -130,6 +130,34 @@ describe('plugins and sources', () => {
     expect(invoices[0].sourceId).toBe(source.id)
   })
 
+  test('an envelope a sync delivers that its schema refuses is a dead letter, and the run goes past it', async () => {
+    const source = (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'billing-test',
+        name: 'Billing with a broken invoice',
+        config: { account: 'acme', apiKey: 'good-key', withBroken: true },
+      })
+    ).body
+    const run = await runToEnd(
+      context.owner,
+      (await context.owner.post(`/api/v1/sources/${source.id}/sync`)).body.id,
+    )
+    expect(run).toMatchObject({ status: 'succeeded', failed: 1 })
+    const letters = (await context.owner.get('/api/v1/dead-letters')).body.items
+    const broken = letters.filter((d: { messageId: string }) => d.messageId === 'billing-broken')
+    expect(broken).toHaveLength(1)
+    expect(broken[0]).toMatchObject({ sourceId: source.id, retryable: false })
+    expect(broken[0].reason).toContain('externalId')
+    // The checkpoint went past it with the page: a second run neither reads nor records it again.
+    const again = await runToEnd(
+      context.owner,
+      (await context.owner.post(`/api/v1/sources/${source.id}/sync`)).body.id,
+    )
+    expect(again).toMatchObject({ status: 'succeeded', failed: 0 })
+    const after = (await context.owner.get('/api/v1/dead-letters')).body.items
+    expect(after.filter((d: { messageId: string }) => d.messageId === 'billing-broken')).toHaveLength(1)
+  })
+
   test('a plugin that throws fails its own run with the reason (secrets redacted); what it delivered is kept', async () => {
     const source = (
       await context.owner.post('/api/v1/sources', {

@@ -129,6 +129,9 @@ export async function applyBatch(
       writes.conflicts.push({ ...conflict, profileIds, ...context })
     }
     outcomes.push(plan.merges.length ? 'merged' : plan.target.kind === 'existing' ? 'updated' : 'created')
+    // A later version of this record in the batch may name only the record (a status change).
+    if (item.envelope.type === 'record' && item.envelope.action === 'upsert')
+      known.set(recordKey(item), { customerId, profileId })
     writes.touch(customerId, occurredAt)
     writes.content(item.envelope, row)
   }

@@ -1,12 +1,20 @@
 import type { DeadLetterView } from '@rapport/api-client'
 import type { Db } from '../database/database.js'
 
+type Refused = { message: unknown; messageId: string | null; errors: { path: string; message: string }[] }
+
+/** What a validation refused (by index into `inputs`), as recordRefused takes it. */
+export const refusedInputs = (
+  inputs: unknown[],
+  invalid: { index: number; messageId: string | null; errors: Refused['errors'] }[],
+): Refused[] => invalid.map((i) => ({ message: inputs[i.index], messageId: i.messageId, errors: i.errors }))
+
 /** Calls refused as invalid are kept as dead letters too, so that they are visible and not lost. */
 export async function recordRefused(
   db: Db,
   workspaceId: string,
   sourceId: string | null,
-  refused: { message: unknown; messageId: string | null; errors: { path: string; message: string }[] }[],
+  refused: Refused[],
 ): Promise<void> {
   if (!refused.length) return
   await db

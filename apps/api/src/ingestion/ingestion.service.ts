@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely'
 import { ExpiringCache } from '../caching/expiring-cache.js'
 import { DB, type Db } from '../database/database.js'
 import type { FieldError } from '../http/problem.js'
-import { recordRefused } from './dead-letters.repository.js'
+import { recordRefused, refusedInputs } from './dead-letters.repository.js'
 import { type AppendResult, appendToInbox, inboxRows } from './inbox.repository.js'
 import { InboxWriter } from './inbox-writer.js'
 import { PROCESSOR, type Processor } from './processor.js'
@@ -76,12 +76,7 @@ export class IngestionService {
    */
   async ingestFromSource(workspaceId: string, sourceId: string, inputs: unknown[]): Promise<IngestResult> {
     const result = await this.ingest(workspaceId, sourceId, inputs)
-    await recordRefused(
-      this.db,
-      workspaceId,
-      sourceId,
-      result.invalid.map((i) => ({ message: inputs[i.index], messageId: i.messageId, errors: i.errors })),
-    )
+    await recordRefused(this.db, workspaceId, sourceId, refusedInputs(inputs, result.invalid))
     return result
   }
 

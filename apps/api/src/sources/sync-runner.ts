@@ -5,6 +5,7 @@ import { type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
 import { DB } from '../database/database.js'
 import { conflict } from '../http/problem.js'
+import { recordRefused, refusedInputs } from '../ingestion/dead-letters.repository.js'
 import { IngestionService } from '../ingestion/ingestion.service.js'
 import { LOGGER } from '../logging/logger.js'
 import { pluginContextFor } from '../plugins/plugin-context.js'
@@ -177,6 +178,8 @@ export class SyncRunner {
         const { valid, invalid } = this.ingestion.validate(inputs)
         const result = await this.db.transaction().execute(async (trx) => {
           const appended = await this.ingestion.append(workspaceId, source.id, valid, trx)
+          // What the schema refuses is kept with the page, as pushed data is: the checkpoint goes past it.
+          await recordRefused(trx, workspaceId, source.id, refusedInputs(inputs, invalid))
           abort.signal.throwIfAborted()
           if (checkpoint)
             await writeCheckpoint(trx, workspaceId, source.id, checkpoint.stream, checkpoint.value)
