@@ -4,6 +4,7 @@ import pino from 'pino'
 import { expect, test } from 'vitest'
 import { pruneInbox } from '../src/ingestion/inbox.repository.js'
 import { InboxProcessor } from '../src/ingestion/processor.js'
+import { lockWorkspace } from '../src/ingestion/workspace-lock.js'
 import { httpSource, lockWaitOf, signal, track, useTestServer } from './harness.js'
 
 // No background processing: what is sent stays pending until a test drains the inbox itself.
@@ -318,7 +319,7 @@ test.skipIf(!testDatabaseUrl())(
     const released = signal()
     const holding = signal()
     const holder = db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(7214, hashtext(${workspace.workspace_id}))`.execute(trx)
+      await lockWorkspace(trx, workspace.workspace_id)
       holding.done()
       await released.happened
     })
@@ -388,5 +389,43 @@ test('calls from before and after a person identified apply in the order they ar
     'Profile updated',
     ...after.map((call) => call.event),
   ])
+  expect(await pendingCount()).toBe(0)
+})
+
+// Workers share the inbox by partition: a worker holds the partitions it takes work from, and only
+// those, so that another finds the rest free.
+test.skipIf(!testDatabaseUrl())('a worker holds only the partitions it takes work from', async () => {
+  const db = context.server.database.db
+  const { id: sourceId, writeKey } = await httpSource(context.owner, 'Few partitions site')
+  expect((await track(context.server.url, writeKey, 'batch', { batch: [identify('few-1')] })).status).toBe(
+    200,
+  )
+  const workspace = await db
+    .selectFrom('sources')
+    .select('workspace_id')
+    .where('id', '=', sourceId)
+    .executeTakeFirstOrThrow()
+  // The batch is claimed, then waits for its workspace: what it holds meanwhile is in pg_locks.
+  const released = signal()
+  const holding = signal()
+  const holder = db.transaction().execute(async (trx) => {
+    await lockWorkspace(trx, workspace.workspace_id)
+    holding.done()
+    await released.happened
+  })
+  await holding.happened
+  const draining = drain()
+  try {
+    await lockWaitOf(db, 'select pg_advisory_xact_lock($1, hashtext(')
+    const { rows } = await sql<{ held: number }>`select count(*)::int as held from pg_locks l
+      join pg_stat_activity a using (pid)
+      where l.locktype = 'advisory' and l.granted and a.wait_event_type = 'Lock'
+        and starts_with(a.query, 'select pg_advisory_xact_lock($1, hashtext(')`.execute(db)
+    expect(rows[0]!.held).toBe(1)
+  } finally {
+    released.done()
+  }
+  await holder
+  await draining
   expect(await pendingCount()).toBe(0)
 })
