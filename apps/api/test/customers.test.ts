@@ -1,8 +1,7 @@
 import { testDatabaseUrl } from '@rapport/db/testing'
 import { describe, expect, test } from 'vitest'
 import { IngestionService } from '../src/ingestion/ingestion.service.js'
-import { lockWorkspace } from '../src/ingestion/workspace-lock.js'
-import { httpSource, lockWaitOf, memberWithRole, signal, track, useTestServer } from './harness.js'
+import { holdWorkspace, httpSource, lockWaitOf, memberWithRole, track, useTestServer } from './harness.js'
 
 const workspaceOf = async (db: typeof context.server.database.db, sourceId: string) =>
   (await db.selectFrom('sources').select('workspace_id').where('id', '=', sourceId).executeTakeFirstOrThrow())
@@ -502,17 +501,10 @@ describe('trait source priorities', () => {
     // (PostgreSQL only: the embedded database has one connection, which the holder would keep.)
     if (!testDatabaseUrl()) return
     const db = context.server.database.db
-    const released = signal()
-    const holding = signal()
-    const batch = db.transaction().execute(async (trx) => {
-      await lockWorkspace(trx, await workspaceOf(db, web.id))
-      holding.done()
-      await released.happened
-    })
-    await holding.happened
+    const batch = await holdWorkspace(db, await workspaceOf(db, web.id))
     const saving = put({ plan: [crm.id] })
-    await lockWaitOf(db, 'select pg_advisory_xact_lock($1, hashtext(').finally(released.done)
-    await batch
+    await lockWaitOf(db, 'select pg_advisory_xact_lock($1, hashtext(').finally(batch.release)
+    await batch.done
     expect((await saving).status).toBe(200)
     expect(plan(await profile())).toMatchObject({ value: 'gold', sourceId: crm.id })
   })

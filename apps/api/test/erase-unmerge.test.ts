@@ -7,9 +7,8 @@ import { ownedTables } from '../src/customers/erase.repository.js'
 import { applyBatch } from '../src/ingestion/apply-batch.js'
 import { IngestionService } from '../src/ingestion/ingestion.service.js'
 import { InboxProcessor } from '../src/ingestion/processor.js'
-import { lockWorkspace } from '../src/ingestion/workspace-lock.js'
 import { ingestionSettings } from '../src/ingestion/workspace-settings.repository.js'
-import { httpSource, runToEnd, signal, track, useTestServer } from './harness.js'
+import { holdWorkspace as holdInHarness, httpSource, runToEnd, track, useTestServer } from './harness.js'
 
 // No background processing: what is sent stays pending until a test drains the inbox itself.
 const context = useTestServer({ RAPPORT_WORKER: 'false' })
@@ -40,22 +39,8 @@ const lookup = async (type: string, value: string) =>
  * Runs `hold` in a transaction of its own that keeps the workspace's lock (and whatever `hold`
  * locks) until `release` is called; resolves with its backend's pid once it holds them.
  */
-async function holdWorkspace(hold: (trx: Kysely<any>) => Promise<void> = async () => {}) {
-  const held = signal()
-  const release = signal()
-  let pid = 0
-  const done = db()
-    .transaction()
-    .execute(async (trx) => {
-      await lockWorkspace(trx, await workspace())
-      await hold(trx)
-      pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)).rows[0]!.pid
-      held.done()
-      await release.happened
-    })
-  await held.happened
-  return { pid, release: release.done, done }
-}
+const holdWorkspace = async (hold?: (trx: Kysely<any>) => Promise<void>) =>
+  holdInHarness(db(), await workspace(), hold)
 
 /** Resolves once `count` backends wait, directly or through another waiter, for the backend `pid`. */
 async function waitersOf(pid: number, count: number, timeoutMs = 10_000): Promise<void> {

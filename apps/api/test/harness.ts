@@ -6,6 +6,7 @@ import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll } from 'vitest'
 import { type RunningServer, startServer } from '../src/index.js'
 import type { Processor } from '../src/ingestion/processor.js'
+import { lockWorkspace } from '../src/ingestion/workspace-lock.js'
 
 export const ownerEmail = 'owner@example.com'
 export const ownerPassword = 'owner password 123'
@@ -206,4 +207,28 @@ export async function lockWaitOf(db: Kysely<any>, statement: string, timeoutMs =
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
   throw new Error(`no statement starting with ${statement} waited for a lock within ${timeoutMs} ms`)
+}
+
+/**
+ * Holds a workspace's lock in a transaction of its own, as a batch being applied does, after
+ * `hold` ran in it, until `release()`; `pid` is its backend. (PostgreSQL only: on the embedded
+ * database's one connection, nothing else could run meanwhile.)
+ */
+export async function holdWorkspace(
+  db: Kysely<any>,
+  workspaceId: string,
+  hold: (trx: Kysely<any>) => Promise<void> = async () => {},
+): Promise<{ pid: number; release: () => void; done: Promise<void> }> {
+  const held = signal()
+  const release = signal()
+  let pid = 0
+  const done = db.transaction().execute(async (trx) => {
+    await lockWorkspace(trx, workspaceId)
+    await hold(trx)
+    pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)).rows[0]!.pid
+    held.done()
+    await release.happened
+  })
+  await held.happened
+  return { pid, release: release.done, done }
 }

@@ -4,8 +4,7 @@ import pino from 'pino'
 import { expect, test } from 'vitest'
 import { pruneInbox } from '../src/ingestion/inbox.repository.js'
 import { InboxProcessor } from '../src/ingestion/processor.js'
-import { lockWorkspace } from '../src/ingestion/workspace-lock.js'
-import { httpSource, lockWaitOf, signal, track, useTestServer } from './harness.js'
+import { holdWorkspace, httpSource, lockWaitOf, signal, track, useTestServer } from './harness.js'
 
 // No background processing: what is sent stays pending until a test drains the inbox itself.
 const context = useTestServer({ RAPPORT_WORKER: 'false' })
@@ -316,14 +315,7 @@ test.skipIf(!testDatabaseUrl())(
       .where('id', '=', sourceId)
       .executeTakeFirstOrThrow()
     // The batch is claimed, then waits for its workspace; there its connection is killed.
-    const released = signal()
-    const holding = signal()
-    const holder = db.transaction().execute(async (trx) => {
-      await lockWorkspace(trx, workspace.workspace_id)
-      holding.done()
-      await released.happened
-    })
-    await holding.happened
+    const holder = await holdWorkspace(db, workspace.workspace_id)
     const draining = drain()
     await lockWaitOf(db, 'select pg_advisory_xact_lock($1, hashtext(')
     const killed = await sql<{
@@ -333,8 +325,8 @@ test.skipIf(!testDatabaseUrl())(
       db,
     )
     expect(killed.rows.map((r) => r.killed)).toEqual([true])
-    released.done()
-    await holder
+    holder.release()
+    await holder.done
     await draining
     await drain()
 
@@ -406,14 +398,7 @@ test.skipIf(!testDatabaseUrl())('a worker holds only the partitions it takes wor
     .where('id', '=', sourceId)
     .executeTakeFirstOrThrow()
   // The batch is claimed, then waits for its workspace: what it holds meanwhile is in pg_locks.
-  const released = signal()
-  const holding = signal()
-  const holder = db.transaction().execute(async (trx) => {
-    await lockWorkspace(trx, workspace.workspace_id)
-    holding.done()
-    await released.happened
-  })
-  await holding.happened
+  const holder = await holdWorkspace(db, workspace.workspace_id)
   const draining = drain()
   try {
     await lockWaitOf(db, 'select pg_advisory_xact_lock($1, hashtext(')
@@ -423,9 +408,9 @@ test.skipIf(!testDatabaseUrl())('a worker holds only the partitions it takes wor
         and starts_with(a.query, 'select pg_advisory_xact_lock($1, hashtext(')`.execute(db)
     expect(rows[0]!.held).toBe(1)
   } finally {
-    released.done()
+    holder.release()
   }
-  await holder
+  await holder.done
   await draining
   expect(await pendingCount()).toBe(0)
 })
