@@ -470,6 +470,51 @@ describe('unmerge', () => {
     expect(history.conflicts[0].reason).toContain('an unmerge split it')
   })
 
+  test('sticks also once one side was merged into a third profile', async () => {
+    const { writeKey } = await httpSource(context.owner, 'Stick third')
+    const { device, user, survivor, merge } = await mergedPair(writeKey, 'third')
+    expect((await context.owner.post(`/api/v1/customers/${survivor}/merges/${merge.id}/undo`)).status).toBe(
+      200,
+    )
+    await send(writeKey, [
+      // A third profile, which the device then joins through an e-mail of its own.
+      {
+        type: 'identify',
+        anonymousId: 'third-other',
+        traits: { email: 'third-other@example.com' },
+        messageId: 'third-c1',
+        timestamp: at(6),
+      },
+      {
+        type: 'identify',
+        anonymousId: 'third-device',
+        traits: { email: 'third-other@example.com' },
+        messageId: 'third-c2',
+        timestamp: at(7),
+      },
+    ])
+    const third = (await lookup('anonymousId', 'third-other')).id as string
+    expect((await lookup('anonymousId', 'third-device')).id).toBe(third)
+    expect(third).not.toBe(user)
+    // Naming the user and the device again: the device is part of the third profile now, which
+    // stays apart from the user for it.
+    await send(writeKey, [
+      {
+        type: 'identify',
+        userId: 'third-user',
+        anonymousId: 'third-device',
+        messageId: 'third-again',
+        timestamp: at(8),
+      },
+    ])
+    expect((await lookup('anonymousId', 'third-device')).id).toBe(third)
+    expect((await lookup('userId', 'third-user')).id).toBe(user)
+    const history = (await context.owner.get(`/api/v1/customers/${user}/merges`)).body
+    const again = history.conflicts.find((c: { messageId: string }) => c.messageId === 'third-again')
+    expect(again.reason).toContain(`an unmerge split it from profile`)
+    expect(device).not.toBe(third)
+  })
+
   test('after later events: each side takes back what came through its own identifiers since the merge', async () => {
     const { writeKey, id: sourceId } = await httpSource(context.owner, 'Later')
     const { device, user, survivor, merge } = await mergedPair(writeKey, 'later')

@@ -5,7 +5,7 @@ import type { Envelope } from '@rapport/plugin-sdk'
 import { sql, type Transaction } from 'kysely'
 import { anyOf, arrayOf, bulkInsert } from '../database/bulk-insert.js'
 import { type CurrentTrait, displayNames, saveCurrentTraits, winningTraits } from './current-traits.js'
-import { keptApartAmong } from './kept-apart.repository.js'
+import { keptApartPairs } from './kept-apart.repository.js'
 import type { IngestionSettings } from './workspace-settings.repository.js'
 
 type Trx = Transaction<Database>
@@ -45,7 +45,14 @@ export async function applyBatch(
   // Each envelope's identifiers, normalized and filtered once for the whole batch.
   const usable = items.map((item) => usableIdentifiers(item.envelope.identifiers, settings.identity))
   const graph = await loadGraph(trx, workspaceId, usable)
-  const keptApart = await keptApartAmong(trx, workspaceId, graph.customers())
+  // Profiles an unmerge split stay apart, also once either was merged into another profile since
+  // (before or during this batch): each pair is compared by the profiles its two sides are in now.
+  const apartPairs = await keptApartPairs(trx, workspaceId, graph.profiles())
+  const keptApart = (a: string, b: string) =>
+    apartPairs.some(([x, y]) => {
+      const [inX, inY] = [graph.profileIn(x), graph.profileIn(y)]
+      return (inX === a && inY === b) || (inX === b && inY === a)
+    })
   const known = await knownRecordOwners(trx, workspaceId, items, usable)
   const writes = new Writes()
   const outcomes: EnvelopeOutcome[] = []
@@ -193,6 +200,8 @@ class Graph {
   private readonly origin = new Map<string, string>()
   private readonly identities = new Map<string, Identifier[]>()
   private readonly mergedInto = new Map<string, string>()
+  /** The customer each profile an identity was first written for belongs to (when loaded). */
+  private readonly customerOf = new Map<string, string>()
 
   load(rows: { type: string; value: string; customer_id: string; profile_id: string }[]) {
     for (const row of rows) {
@@ -200,6 +209,7 @@ class Graph {
       if (this.owner.has(key)) continue
       this.owner.set(key, row.customer_id)
       this.origin.set(key, row.profile_id)
+      this.customerOf.set(row.profile_id, row.customer_id)
       const list = this.identities.get(row.customer_id) ?? []
       list.push({ type: row.type, value: row.value })
       this.identities.set(row.customer_id, list)
@@ -249,9 +259,14 @@ class Graph {
     this.identities.delete(from)
   }
 
-  /** Customers whose identities this graph loaded (roots before the batch). */
-  customers(): string[] {
-    return [...this.identities.keys()]
+  /** Every profile this graph knows: the customers it loaded and those merged into them before. */
+  profiles(): string[] {
+    return [...new Set([...this.identities.keys(), ...this.customerOf.keys()])]
+  }
+
+  /** The profile a profile is part of now: itself, or the one it was merged into, before or here. */
+  profileIn(id: string): string {
+    return this.root(this.customerOf.get(id) ?? id)
   }
 }
 

@@ -14,13 +14,16 @@ export async function keepApart(db: Db, workspaceId: string, pair: [string, stri
     .execute()
 }
 
-/** Which of these profiles are kept apart from which, as the planner asks it (either order). */
-export async function keptApartAmong(
+/**
+ * The pairs kept apart that involve any of these profiles. A pair names the two profiles as the
+ * unmerge left them; either may since have been merged into another, which the caller resolves.
+ */
+export async function keptApartPairs(
   db: Db,
   workspaceId: string,
   ids: string[],
-): Promise<(a: string, b: string) => boolean> {
-  if (!ids.length) return () => false
+): Promise<[string, string][]> {
+  if (!ids.length) return []
   const rows = await db
     .selectFrom('kept_apart')
     .select(['customer_a', 'customer_b'])
@@ -29,8 +32,7 @@ export async function keptApartAmong(
       eb.or([eb('customer_a', '=', anyOf(ids, 'uuid')), eb('customer_b', '=', anyOf(ids, 'uuid'))]),
     )
     .execute()
-  const pairs = new Set(rows.map((r) => `${r.customer_a} ${r.customer_b}`))
-  return (a, b) => pairs.has(ordered(a, b).join(' '))
+  return rows.map((r) => [r.customer_a, r.customer_b])
 }
 
 /** An erased person's profiles are kept apart from nobody any more. */
