@@ -42,6 +42,15 @@ const lookup = async (type: string, value: string) =>
 const holdWorkspace = async (hold?: (trx: Kysely<any>) => Promise<void>) =>
   holdInHarness(db(), await workspace(), hold)
 
+/** Two profiles merged (mergedPair), then the merge undone through the API. */
+async function unmergedPair(sourceName: string, name: string) {
+  const { id, writeKey } = await httpSource(context.owner, sourceName)
+  const { device, user, survivor, merge } = await mergedPair(writeKey, name)
+  const undone = await context.owner.post(`/api/v1/customers/${survivor}/merges/${merge.id}/undo`)
+  expect(undone.status).toBe(200)
+  return { id, writeKey, device, user, merge }
+}
+
 /** Resolves once `count` backends wait, directly or through another waiter, for the backend `pid`. */
 async function waitersOf(pid: number, count: number, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs
@@ -444,11 +453,7 @@ describe('erase', () => {
 
 describe('unmerge', () => {
   test('sticks: a later call naming both sides records a conflict instead of merging them again', async () => {
-    const { writeKey } = await httpSource(context.owner, 'Stick')
-    const { device, user, survivor, merge } = await mergedPair(writeKey, 'stick')
-    expect((await context.owner.post(`/api/v1/customers/${survivor}/merges/${merge.id}/undo`)).status).toBe(
-      200,
-    )
+    const { writeKey, device, user } = await unmergedPair('Stick', 'stick')
     await send(writeKey, [
       {
         type: 'identify',
@@ -471,11 +476,7 @@ describe('unmerge', () => {
   })
 
   test('sticks also once one side was merged into a third profile', async () => {
-    const { writeKey } = await httpSource(context.owner, 'Stick third')
-    const { device, user, survivor, merge } = await mergedPair(writeKey, 'third')
-    expect((await context.owner.post(`/api/v1/customers/${survivor}/merges/${merge.id}/undo`)).status).toBe(
-      200,
-    )
+    const { writeKey, device, user } = await unmergedPair('Stick third', 'third')
     await send(writeKey, [
       // A third profile, which the device then joins through an e-mail of its own.
       {
