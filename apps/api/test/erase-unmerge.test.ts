@@ -451,6 +451,52 @@ describe('erase', () => {
   })
 })
 
+describe('erase with suppression', () => {
+  test('an envelope kept because it also names someone else does not bring the identifier back', async () => {
+    const { writeKey } = await httpSource(context.owner, 'Suppressed site')
+    await send(writeKey, [
+      {
+        type: 'identify',
+        userId: 'sup-gone',
+        traits: { email: 'sup@example.com' },
+        messageId: 'sup-1',
+        timestamp: at(1),
+      },
+      {
+        type: 'identify',
+        userId: 'sup-stay',
+        traits: { name: 'Stays' },
+        messageId: 'sup-2',
+        timestamp: at(2),
+      },
+    ])
+    const gone = (await lookup('userId', 'sup-gone')).id as string
+    // Accepted before the erase, not yet applied: it names the erased e-mail and someone else.
+    await send(
+      writeKey,
+      [
+        {
+          type: 'identify',
+          userId: 'sup-stay',
+          traits: { email: 'sup@example.com' },
+          messageId: 'sup-pending',
+          timestamp: at(3),
+        },
+      ],
+      false,
+    )
+    const erased = await context.owner.delete(`/api/v1/customers/${gone}?suppress=true`)
+    expect(erased.status).toBe(200)
+    await drain()
+    expect(
+      (await context.owner.get('/api/v1/customers/lookup?type=email&value=sup@example.com')).status,
+    ).toBe(404)
+    const stay = (await lookup('userId', 'sup-stay')).id as string
+    const profile = (await context.owner.get(`/api/v1/customers/${stay}`)).body
+    expect(profile.identities.map((i: { type: string }) => i.type)).toEqual(['userId'])
+  })
+})
+
 describe('unmerge', () => {
   test('sticks: a later call naming both sides records a conflict instead of merging them again', async () => {
     const { writeKey, device, user } = await unmergedPair('Stick', 'stick')

@@ -5,6 +5,7 @@ import type { Envelope } from '@rapport/plugin-sdk'
 import { sql, type Transaction } from 'kysely'
 import { anyOf, arrayOf, bulkInsert } from '../database/bulk-insert.js'
 import { type CurrentTrait, displayNames, saveCurrentTraits, winningTraits } from './current-traits.js'
+import { hashIdentityKey, suppressedHashes } from './inbox.repository.js'
 import { keptApartPairs } from './kept-apart.repository.js'
 import type { IngestionSettings } from './workspace-settings.repository.js'
 
@@ -53,6 +54,14 @@ export async function applyBatch(
       const [inX, inY] = [graph.profileIn(x), graph.profileIn(y)]
       return (inX === a && inY === b) || (inX === b && inY === a)
     })
+  // Refused at the door too, but an envelope accepted before its person was erased, and kept
+  // because it also names someone else, must not bring the suppressed identifier back.
+  const suppressed = await suppressedHashes(
+    settings.hasSuppressions,
+    trx,
+    workspaceId,
+    usable.flat().map(identityKey),
+  )
   const known = await knownRecordOwners(trx, workspaceId, items, usable)
   const writes = new Writes()
   const outcomes: EnvelopeOutcome[] = []
@@ -60,6 +69,10 @@ export async function applyBatch(
 
   for (const [index, item] of items.entries()) {
     const identifiers = usable[index]!
+    if (suppressed.size && identifiers.some((i) => suppressed.has(hashIdentityKey(identityKey(i))))) {
+      outcomes.push('skipped')
+      continue
+    }
     if (identifiers.length === 0) {
       // Without identifiers a record can only change one already known (a status, a delete): it
       // stays with its customer. An unknown one belongs to nobody; a delete of it changes nothing.

@@ -128,7 +128,8 @@ export async function appendToInbox(
   return { accepted: inserted.size, duplicates: rows.length - inserted.size, suppressed }
 }
 
-async function suppressedHashes(
+/** Which of these identity keys' hashes are suppressed (an erased person's, refused from then on). */
+export async function suppressedHashes(
   check: boolean,
   db: Db,
   workspaceId: string,
