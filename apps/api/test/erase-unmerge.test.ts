@@ -8,7 +8,14 @@ import { applyBatch } from '../src/ingestion/apply-batch.js'
 import { IngestionService } from '../src/ingestion/ingestion.service.js'
 import { InboxProcessor } from '../src/ingestion/processor.js'
 import { ingestionSettings } from '../src/ingestion/workspace-settings.repository.js'
-import { holdWorkspace as holdInHarness, httpSource, runToEnd, track, useTestServer } from './harness.js'
+import {
+  holdWorkspace as holdInHarness,
+  httpSource,
+  runToEnd,
+  signal,
+  track,
+  useTestServer,
+} from './harness.js'
 
 // No background processing: what is sent stays pending until a test drains the inbox itself.
 const context = useTestServer({ RAPPORT_WORKER: 'false' })
@@ -448,6 +455,37 @@ describe('erase', () => {
     const stayEvents = (await context.owner.get(`/api/v1/customers/${stay}/timeline`)).body.items
     expect(stayEvents.map((e: { messageId: string }) => e.messageId)).toContain('stay-pending')
     expect((await rowsMentioning('customers', [...tree])).length).toBe(0)
+  })
+})
+
+describe('erase, while the processor keeps their envelopes', () => {
+  // PostgreSQL only: the embedded database has one connection, which the holder would keep.
+  test.skipIf(!testDatabaseUrl())('answers 503 with Retry-After and erases nothing', async () => {
+    const { writeKey } = await httpSource(context.owner, 'Busy site')
+    await send(writeKey, [{ type: 'identify', userId: 'busy', messageId: 'busy-1', timestamp: at(1) }])
+    const busy = (await lookup('userId', 'busy')).id as string
+    await send(
+      writeKey,
+      [{ type: 'track', userId: 'busy', event: 'Again', messageId: 'busy-2', timestamp: at(2) }],
+      false,
+    )
+    // A processor's batch holding the pending envelope for as long as the erase keeps trying.
+    const released = signal()
+    const holding = signal()
+    const holder = db()
+      .transaction()
+      .execute(async (trx) => {
+        await sql`select 1 from inbox_pending where id in (select id from inbox where message_id = 'busy-2')
+          for update`.execute(trx)
+        holding.done()
+        await released.happened
+      })
+    await holding.happened
+    const erased = await context.owner.delete(`/api/v1/customers/${busy}`).finally(released.done)
+    await holder
+    expect(erased.status).toBe(503)
+    expect(erased.headers.get('retry-after')).toBe('5')
+    expect((await lookup('userId', 'busy')).id).toBe(busy)
   })
 })
 

@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { recordAudit } from '../audit/audit.repository.js'
 import type { Origin, Principal } from '../auth/principal.js'
 import { DB, type Db } from '../database/database.js'
-import { conflict, notFound } from '../http/problem.js'
+import { conflict, notFound, ProblemError } from '../http/problem.js'
 import { displayNames, saveCurrentTraits, winningTraits } from '../ingestion/current-traits.js'
 import { hashIdentityKey } from '../ingestion/inbox.repository.js'
 import { IngestionService } from '../ingestion/ingestion.service.js'
@@ -24,6 +24,9 @@ import {
   scrubAudit,
   scrubSyncRuns,
 } from './erase.repository.js'
+
+/** How often an erase gives way to the processor before it answers 503 (about 2 s in all). */
+const eraseTries = 10
 
 @Injectable()
 export class CustomersService {
@@ -298,9 +301,16 @@ export class CustomersService {
     let result: EraseResult | undefined
     for (let tries = 1; !result; tries++) {
       result = await attempt().catch((error) => {
-        if (pendingTaken(error) && tries < 10) return undefined
-        throw error
+        if (!pendingTaken(error)) throw error
+        // A person still sending keeps the processor busy with them: past this, ask again later.
+        if (tries === eraseTries)
+          throw new ProblemError(503, "the processor keeps applying this person's data; try again shortly", {
+            headers: { 'retry-after': '5' },
+          })
+        return undefined
       })
+      // Each try gives the processor a little longer to finish the batch it holds.
+      if (!result) await new Promise((resolve) => setTimeout(resolve, 50 * tries))
     }
     this.ingestion.forget(ws)
     this.ingestion.wake()

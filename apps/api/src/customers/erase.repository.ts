@@ -108,9 +108,14 @@ export async function eraseEnvelopes(
   return gone.rows[0]?.n ?? 0
 }
 
-/** Whether an erase gave way to a processor holding some of the person's pending envelopes. */
+/**
+ * Whether an erase gave way to a processor holding some of the person's pending envelopes: it
+ * found them locked (55P03), or, taken between its lock and its delete, met the processor in a
+ * deadlock that PostgreSQL broke on its side (40P01).
+ */
 export function pendingTaken(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === '55P03'
+  const code = (error as { code?: unknown } | null)?.code
+  return code === '55P03' || code === '40P01'
 }
 
 /** The identity keys, among those envelopes name beside the person's, that another customer owns. */
