@@ -489,6 +489,28 @@ describe('erase, while the processor keeps their envelopes', () => {
   })
 })
 
+describe('erase and refused calls', () => {
+  test('a refused call holding their id as a string goes; one holding the same digits as a number stays', async () => {
+    const { writeKey } = await httpSource(context.owner, 'Numbers site')
+    await send(writeKey, [{ type: 'identify', userId: '4242', messageId: 'num-1', timestamp: at(1) }])
+    const person = (await lookup('userId', '4242')).id as string
+    // Both refused (a track needs its event name), so kept with no identity keys.
+    const refused = await track(context.server.url, writeKey, 'batch', {
+      batch: [
+        { type: 'track', userId: '4242', messageId: 'num-theirs' },
+        { type: 'track', userId: 'someone-else', properties: { total: 4242 }, messageId: 'num-other' },
+      ],
+    })
+    expect(refused.status).toBe(400)
+    expect((await context.owner.delete(`/api/v1/customers/${person}`)).status).toBe(200)
+    const left = (await context.owner.get('/api/v1/dead-letters')).body.items.map(
+      (d: { messageId: string }) => d.messageId,
+    )
+    expect(left).toContain('num-other')
+    expect(left).not.toContain('num-theirs')
+  })
+})
+
 describe('erase with suppression', () => {
   test('an envelope kept because it also names someone else does not bring the identifier back', async () => {
     const { writeKey } = await httpSource(context.owner, 'Suppressed site')

@@ -160,9 +160,11 @@ async function ownedByOthers(
 }
 
 /**
- * Whether a JSON document holds one of the person's identifier values as a whole value, anywhere
+ * Whether a JSON document holds one of the person's identifier values as a whole string, anywhere
  * (compared as identifiers are: trimmed, without case; phone numbers by their digits). Whole values
- * only, so that a short user id does not match every document containing its digits.
+ * only, so that a short user id does not match every document containing its digits; strings only,
+ * so that an amount of 42 is not taken for the user id "42" (identifiers arrive as strings; a raw
+ * CSV row holds only strings).
  */
 function mentions(document: RawBuilder<unknown>, person: ErasedPerson) {
   const values = arrayOf(
@@ -175,9 +177,9 @@ function mentions(document: RawBuilder<unknown>, person: ErasedPerson) {
   )
   return sql<boolean>`exists (
     select 1 from jsonb_path_query(${document}, 'strict $.**') v
-    where jsonb_typeof(v) in ('string', 'number') and (
+    where jsonb_typeof(v) = 'string' and (
       lower(trim(v #>> '{}')) = any(${values})
-      or (jsonb_typeof(v) = 'string' and regexp_replace(v #>> '{}', '\\D', '', 'g') = any(${phones}))
+      or regexp_replace(v #>> '{}', '\\D', '', 'g') = any(${phones})
     ))`
 }
 
