@@ -240,6 +240,38 @@ export const lineListenerPlugin = definePlugin({
   },
 })
 
+/** What the slow listener's first start on a port waits for (later starts wait 100 ms). */
+export const listenerStartGates = new Map<number, Promise<void>>()
+
+/** A listener slow to start and to stop (300 ms), which ignores its abort signal. */
+export const slowListenerPlugin = definePlugin({
+  id: 'slow-listener-test',
+  name: 'Slow listener (test)',
+  version: '1.0.0',
+  sdk: '^1',
+  categories: ['channel'],
+  config: z.object({ port: z.number().int().min(1).max(65535) }),
+  listener: {
+    async start(_ctx, { config }) {
+      const gate = listenerStartGates.get(config.port)
+      listenerStartGates.delete(config.port)
+      await (gate ?? new Promise((resolve) => setTimeout(resolve, 100)))
+      const server = createServer()
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(config.port, '127.0.0.1', () => resolve())
+      })
+      return {
+        address: `tcp://127.0.0.1:${config.port}`,
+        stop: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 300))
+          await new Promise<void>((resolve) => server.close(() => resolve()))
+        },
+      }
+    },
+  },
+})
+
 /** A listener whose start never answers and ignores its abort signal. */
 export const hangingListenerPlugin = definePlugin({
   id: 'hanging-listener-test',
