@@ -94,10 +94,13 @@ const bodyLimit = 100 * 1024 * 1024
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig({ ...process.env, ...options.env })
   const logger = createLogger(config.logLevel, options.logStream)
-  const stopWatchingProcess = watchProcess(logger)
-  const database =
-    options.database ?? (await connect({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') }))
+  let stopWatchingProcess = () => {}
+  let database: DatabaseHandle | undefined = options.database
   try {
+    // Inside the try: a start that fails anywhere, connecting included, leaves no handler behind.
+    stopWatchingProcess = watchProcess(logger)
+    database ??= await connect({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') })
+    const opened = database
     const { applied } = await migrateToLatest(database.db)
     logger.info({ database: database.kind, location: database.location, applied }, 'database ready')
     const firstWorkspace = await ensureFirstWorkspace(
@@ -188,8 +191,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     logger.info({ url, docs: `${url}/api/docs`, trackingUrl }, 'Rapport is listening')
 
     const sweeper = setInterval(() => {
-      void deleteExpiredSessions(database.db).catch(() => {})
-      void pruneInbox(database.db, config.inboxRetentionDays).catch((error) =>
+      void deleteExpiredSessions(opened.db).catch(() => {})
+      void pruneInbox(opened.db, config.inboxRetentionDays).catch((error) =>
         logger.warn({ err: error }, 'inbox pruning failed'),
       )
     }, 3_600_000)
@@ -201,22 +204,25 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       processor,
       trackingThread,
       async close() {
-        clearInterval(sweeper)
-        scheduler.stop()
-        await listeners.stopAll()
-        await app.close()
-        if (tracking.server) await closeTrackingServer(tracking.server)
-        await trackingThread?.stop()
-        await runner.settled()
-        await processor.stop()
-        if (!options.database) await database.close()
-        logger.info('stopped')
-        stopWatchingProcess()
+        try {
+          clearInterval(sweeper)
+          scheduler.stop()
+          await listeners.stopAll()
+          await app.close()
+          if (tracking.server) await closeTrackingServer(tracking.server)
+          await trackingThread?.stop()
+          await runner.settled()
+          await processor.stop()
+          if (!options.database) await opened.close()
+          logger.info('stopped')
+        } finally {
+          stopWatchingProcess()
+        }
       },
     }
   } catch (error) {
     stopWatchingProcess()
-    if (!options.database) await database.close().catch(() => {})
+    if (!options.database) await database?.close().catch(() => {})
     throw error
   }
 }
@@ -227,8 +233,19 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
  * process, as it may leave any state broken (a supervisor starts it again): it is logged first.
  */
 function watchProcess(logger: ReturnType<typeof createLogger>): () => void {
+  // Which source's secrets a stray rejection could hold is not known here, so it cannot be redacted
+  // as a run's errors are: only name, message and stack are logged, not the fields a plugin's error
+  // may carry (a request with its Authorization header, say), which pino would print whole.
   const onRejection = (reason: unknown) =>
-    logger.error({ err: reason }, 'unhandled promise rejection (in a plugin?); the server goes on')
+    logger.error(
+      {
+        err:
+          reason instanceof Error
+            ? { name: reason.name, message: reason.message, stack: reason.stack }
+            : String(reason),
+      },
+      'unhandled promise rejection (in a plugin?); the server goes on',
+    )
   const onException = (error: Error, origin: string) =>
     logger.fatal({ err: error, origin }, 'uncaught exception; the server stops')
   process.on('unhandledRejection', onRejection)

@@ -2,10 +2,23 @@ import { createServer, type Server, Socket } from 'node:net'
 import { Writable } from 'node:stream'
 import { afterAll, describe, expect, test } from 'vitest'
 import { ListenerHost } from '../src/sources/listener-host.js'
-import { Client, ownerEmail, ownerPassword, testSecretKey, useTestServer } from './harness.js'
-import { hangingListenerPlugin, lineListenerPlugin } from './plugins.fixture.js'
+import { Client, ownerEmail, ownerPassword, signal, testSecretKey, useTestServer } from './harness.js'
+import {
+  hangingListenerPlugin,
+  lineListenerPlugin,
+  listenerStartGates,
+  slowListenerPlugin,
+} from './plugins.fixture.js'
 
-const context = useTestServer({}, [lineListenerPlugin, hangingListenerPlugin])
+const context = useTestServer({}, [lineListenerPlugin, hangingListenerPlugin, slowListenerPlugin])
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
 
 /** Sends lines to a listener and reads one answer per line. */
 async function send(address: string, ...lines: string[]): Promise<string[]> {
@@ -152,6 +165,60 @@ describe('listeners', () => {
       expect(hanging.listener.state).toBe('starting')
     } finally {
       await other.close()
+    }
+  })
+
+  test('a start given up while it is slow is waited for (with its late stop) before the next start takes the port', async () => {
+    const host = context.server.app.get(ListenerHost)
+    host.answerWithinMs = 20
+    try {
+      const port = await freePort()
+      const first = signal()
+      listenerStartGates.set(port, first.happened)
+      const created = await context.owner.post('/api/v1/sources', {
+        pluginId: 'slow-listener-test',
+        name: 'Slow',
+        config: { port },
+      })
+      expect(created.body.listener.state).toBe('starting')
+      // A change supersedes the first start; that one then takes the port, and gives it up 300 ms later.
+      const renamed = await context.owner.patch(`/api/v1/sources/${created.body.id}`, { name: 'Slow 2' })
+      expect(renamed.body.listener.state).toBe('starting')
+      first.done()
+      let listener = renamed.body.listener
+      for (let i = 0; i < 100 && listener.state === 'starting'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        listener = (await context.owner.get(`/api/v1/sources/${created.body.id}`)).body.listener
+      }
+      expect(listener).toMatchObject({ state: 'running', error: null })
+      await context.owner.patch(`/api/v1/sources/${created.body.id}`, { enabled: false })
+    } finally {
+      host.answerWithinMs = 2_000
+    }
+  })
+
+  test('no listener starts once the host stopped, even when its source was being looked up then', async () => {
+    const host = context.server.app.get(ListenerHost)
+    const created = await context.owner.post('/api/v1/sources', {
+      pluginId: 'line-listener-test',
+      name: 'Stopping',
+      config: { port: 0, token: 'listener-token-789' },
+    })
+    const address: string = created.body.listener.address
+    try {
+      await host.stopAll()
+      expect(await refused(address)).toBe(true)
+      // The host runs again, and a refresh is looking the source up when the host stops.
+      ;(host as unknown as { running: boolean }).running = true
+      const refreshing = host.refresh(created.body.id)
+      await new Promise((resolve) => setImmediate(resolve))
+      await host.stopAll()
+      await refreshing
+      expect(host.status({ id: created.body.id, plugin_id: 'line-listener-test' })?.state).toBe('stopped')
+    } finally {
+      // Running again for the tests after (startAll would wait for the hanging listeners above).
+      ;(host as unknown as { running: boolean }).running = true
+      await context.owner.delete(`/api/v1/sources/${created.body.id}`)
     }
   })
 })

@@ -18,7 +18,7 @@ const contextOf = (sourceId: string, plugin: Plugin) =>
     pino({ level: 'silent' }),
   )
 
-test("a source's contexts (a check, a sync, a webhook) share one rate limit; other sources have their own", () => {
+test("a source's contexts (a check, a sync, a listener) share one rate limit; other sources have their own", () => {
   const plugin = limited(1)
   const check = sourceRateLimiter('source-a', plugin)!
   const sync = sourceRateLimiter('source-a', plugin)!

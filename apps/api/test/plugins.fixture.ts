@@ -240,6 +240,38 @@ export const lineListenerPlugin = definePlugin({
   },
 })
 
+/** What the slow listener's first start on a port waits for (later starts wait 100 ms). */
+export const listenerStartGates = new Map<number, Promise<void>>()
+
+/** A listener slow to start and to stop (300 ms), which ignores its abort signal. */
+export const slowListenerPlugin = definePlugin({
+  id: 'slow-listener-test',
+  name: 'Slow listener (test)',
+  version: '1.0.0',
+  sdk: '^1',
+  categories: ['channel'],
+  config: z.object({ port: z.number().int().min(1).max(65535) }),
+  listener: {
+    async start(_ctx, { config }) {
+      const gate = listenerStartGates.get(config.port)
+      listenerStartGates.delete(config.port)
+      await (gate ?? new Promise((resolve) => setTimeout(resolve, 100)))
+      const server = createServer()
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(config.port, '127.0.0.1', () => resolve())
+      })
+      return {
+        address: `tcp://127.0.0.1:${config.port}`,
+        stop: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 300))
+          await new Promise<void>((resolve) => server.close(() => resolve()))
+        },
+      }
+    },
+  },
+})
+
 /** A listener whose start never answers and ignores its abort signal. */
 export const hangingListenerPlugin = definePlugin({
   id: 'hanging-listener-test',
@@ -262,6 +294,20 @@ export const lateBatch: { sent: Promise<void>; resolve: () => void } = (() => {
   return { sent, resolve }
 })()
 
+/** A page of one person, `name-page` (its message id and email), with its checkpoint. */
+const pageOf = (name: string, page: number) => ({
+  envelopes: [
+    {
+      type: 'identify',
+      messageId: `${name}-${page}`,
+      identifiers: [{ type: 'email', value: `${name}-${page}@example.com` }],
+      occurredAt: '2026-03-01T00:00:00Z',
+      traits: {},
+    } satisfies EnvelopeInput,
+  ],
+  checkpoint: { page },
+})
+
 /** Stalls past the stall timeout, ignoring its abort signal, then sends one more batch. */
 export const stubbornPlugin = definePlugin({
   id: 'crm-stubborn',
@@ -274,17 +320,33 @@ export const stubbornPlugin = definePlugin({
     contacts: {
       checkpoint: z.object({ page: z.number() }),
       async *read(_ctx, { config }) {
-        const person = (page: number): EnvelopeInput => ({
-          type: 'identify',
-          messageId: `stubborn-${page}`,
-          identifiers: [{ type: 'email', value: `stubborn-${page}@example.com` }],
-          occurredAt: '2026-03-01T00:00:00Z',
-          traits: {},
-        })
-        yield { envelopes: [person(1)], checkpoint: { page: 1 } }
+        yield pageOf('stubborn', 1)
         await new Promise((resolve) => setTimeout(resolve, config.stallMs))
         lateBatch.resolve()
-        yield { envelopes: [person(2)], checkpoint: { page: 2 } }
+        yield pageOf('stubborn', 2)
+      },
+    },
+  },
+})
+
+/** What the pausing plugin below waits for between its pages, by the gate its config names. */
+export const pauseGates = new Map<string, Promise<void>>()
+
+/** Sends one page, waits for its gate (not for its abort signal), then sends another. */
+export const pausingPlugin = definePlugin({
+  id: 'crm-pausing',
+  name: 'Pausing CRM',
+  version: '1.0.0',
+  sdk: '^1',
+  categories: ['crm'],
+  config: z.object({ gate: z.string() }),
+  streams: {
+    contacts: {
+      checkpoint: z.object({ page: z.number() }),
+      async *read(_ctx, { config }) {
+        yield pageOf(`pausing-${config.gate}`, 1)
+        await pauseGates.get(config.gate)
+        yield pageOf(`pausing-${config.gate}`, 2)
       },
     },
   },

@@ -7,6 +7,8 @@ import {
   hangingPlugin,
   lateBatch,
   leakyPlugin,
+  pauseGates,
+  pausingPlugin,
   signedWebhook,
   stubbornPlugin,
   webhookPlugin,
@@ -20,6 +22,7 @@ const context = useTestServer({ RAPPORT_SYNC_STALL_SECONDS: '1' }, [
   stubbornPlugin,
   foreignSdkPlugin,
   leakyPlugin,
+  pausingPlugin,
 ])
 
 describe('plugins and sources', () => {
@@ -739,6 +742,101 @@ test("at start, only runs without a recent heartbeat are failed as interrupted: 
     .set({ status: 'failed', finished_at: sql<Date>`now()` })
     .where('id', '=', live.id)
     .execute()
+})
+
+describe('a live run and the interrupted-run sweep', () => {
+  const pausedRun = async (gate: string) => {
+    const { signal } = await import('./harness.js')
+    const paused = signal()
+    pauseGates.set(gate, paused.happened)
+    const source = (
+      await context.owner.post('/api/v1/sources', {
+        pluginId: 'crm-pausing',
+        name: `Pausing ${gate}`,
+        config: { gate },
+      })
+    ).body
+    const run = (await context.owner.post(`/api/v1/sources/${source.id}/sync`)).body
+    while ((await context.owner.get(`/api/v1/sync-runs/${run.id}`)).body.batches < 1)
+      await new Promise((r) => setTimeout(r, 20))
+    return { sourceId: source.id as string, runId: run.id as string, resume: paused.done }
+  }
+  const runnerDeps = async () => {
+    const { SyncRunner } = await import('../src/sources/sync-runner.js')
+    return { runner: context.server.app.get(SyncRunner), SyncRunner }
+  }
+
+  test('a run whose plugin is slow between pages is failed by no sweep, its own process or another, and stays the only run', async () => {
+    const { runner, SyncRunner } = await runnerDeps()
+    const { PLUGINS } = await import('../src/plugins/plugin-registry.js')
+    const { SECRET_BOX } = await import('../src/secrets/secret-box.js')
+    const { IngestionService } = await import('../src/ingestion/ingestion.service.js')
+    const pino = (await import('pino')).default
+    const app = context.server.app
+    const db = context.server.database.db
+    // Another process on the same database, whose sweep takes 1.4 s without a heartbeat for a dead run.
+    const other = new SyncRunner(
+      db,
+      app.get(PLUGINS),
+      app.get(SECRET_BOX),
+      app.get(IngestionService),
+      pino({ level: 'silent' }),
+    )
+    other.stallTimeoutMs = 1400
+    runner.stallTimeoutMs = 3000 // the plugin may take 3 s over a page (heartbeats every second)
+    try {
+      const { sourceId, runId, resume } = await pausedRun('slow')
+      await new Promise((r) => setTimeout(r, 2000))
+      await other.failInterrupted()
+      // This process's own sweep (each scheduler tick runs one), with a threshold the page outlasts.
+      runner.stallTimeoutMs = 1
+      await runner.failInterrupted().finally(() => {
+        runner.stallTimeoutMs = 3000
+      })
+      resume()
+      expect(await runToEnd(context.owner, runId)).toMatchObject({ status: 'succeeded', envelopes: 2 })
+      const runs = (await context.owner.get(`/api/v1/sources/${sourceId}/runs`)).body.items
+      expect(runs.map((r: { id: string }) => r.id)).toEqual([runId])
+    } finally {
+      runner.stallTimeoutMs = 1000
+    }
+  })
+
+  test('a run failed as interrupted while it runs stays failed, and stops writing', async () => {
+    const { runner } = await runnerDeps()
+    const db = context.server.database.db
+    runner.stallTimeoutMs = 3000
+    try {
+      const { sourceId, runId, resume } = await pausedRun('swept')
+      // As another process's sweep would, had this one's heartbeats not reached the database.
+      await db
+        .updateTable('sync_runs')
+        .set({ status: 'failed', error_kind: 'interrupted', error: 'interrupted' })
+        .where('id', '=', runId)
+        .execute()
+      // Stopped by its next heartbeat (a second), not by the stall timeout (3 s).
+      const started = Date.now()
+      await runner.settled(sourceId)
+      expect(Date.now() - started).toBeLessThan(2500)
+      resume()
+      await new Promise((r) => setTimeout(r, 100))
+      const run = await db
+        .selectFrom('sync_runs')
+        .select(['status', 'error_kind'])
+        .where('id', '=', runId)
+        .executeTakeFirstOrThrow()
+      expect(run).toEqual({ status: 'failed', error_kind: 'interrupted' })
+      const second = await db
+        .selectFrom('inbox')
+        .select('id')
+        .where('message_id', '=', 'pausing-swept-2')
+        .execute()
+      expect(second).toEqual([])
+      expect(context.server.logs.some((line) => line.includes('it stays failed'))).toBe(true)
+    } finally {
+      runner.stallTimeoutMs = 1000
+    }
+  })
 })
 
 test('plugins named in RAPPORT_PLUGINS are loaded at start', async () => {

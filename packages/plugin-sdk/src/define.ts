@@ -133,10 +133,16 @@ function contained(field: z.ZodType): [string, z.ZodType][] {
  */
 function nestedSecretPaths(config: z.ZodObject): string[] {
   const found = new Set<string>()
+  // A recursive schema (an object whose getter field returns the object again) would be walked for
+  // ever: a schema already being walked on the way here is not entered again.
+  const walking = new WeakSet<z.ZodType>()
   const walk = (field: z.ZodType, path: string, nested: boolean): void => {
+    if (walking.has(field)) return
+    walking.add(field)
     if (nested && markedSecret(field)) found.add(path)
     for (const inner of wrapped(field)) walk(inner, path, nested)
     for (const [key, inner] of contained(field)) walk(inner, `${path}.${key}`, true)
+    walking.delete(field)
   }
   for (const [key, field] of Object.entries(config.shape)) walk(field as z.ZodType, key, false)
   return [...found]

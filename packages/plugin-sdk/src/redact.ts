@@ -1,6 +1,8 @@
 import type { PluginLogger } from './plugin.js'
 
 export const redactedMarker = '[redacted]'
+/** How much of a byte array in log fields is shown (as text, redacted). */
+const maxLoggedBytes = 64 * 1024
 
 /** Replaces every secret in a text with `[redacted]`. */
 export type Redactor = (text: string) => string
@@ -47,7 +49,10 @@ export function redactDeep(value: unknown, redact: Redactor, seen = new WeakSet<
   }
   if (value instanceof Map || value instanceof Set) return [...value].map(deep)
   if (ArrayBuffer.isView(value)) {
-    return redact(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString())
+    // A large body logged by mistake is not turned whole into text (and searched once per secret).
+    const length = Math.min(value.byteLength, maxLoggedBytes)
+    const text = redact(Buffer.from(value.buffer, value.byteOffset, length).toString())
+    return length < value.byteLength ? `${text}… [${value.byteLength - length} more bytes not shown]` : text
   }
   const prototype = Object.getPrototypeOf(value)
   if (prototype !== Object.prototype && prototype !== null) {

@@ -79,6 +79,27 @@ describe('secrets below the top level', () => {
     )
   })
 
+  test('a recursive schema is walked once per path, not for ever', () => {
+    const Folder = z.object({
+      name: z.string(),
+      get children(): z.ZodArray<typeof Folder> {
+        return z.array(Folder)
+      },
+    })
+    const Locked = z.object({
+      token: secret(),
+      get inner(): z.ZodOptional<typeof Locked> {
+        return Locked.optional()
+      },
+    })
+    expect(manifestProblems({ ...manifest, config: z.object({ apiKey: secret(), tree: Folder }) })).toEqual(
+      [],
+    )
+    expect(manifestProblems({ ...manifest, config: z.object({ locked: Locked }) })).toEqual([
+      `config field "locked.token" uses secret() below the top level; only top-level fields are kept secret (encrypted, redacted), so make it a top-level field`,
+    ])
+  })
+
   test('a top-level secret wrapped in optional, default or a union is still top level', () => {
     const config = z.object({
       a: secret().optional(),

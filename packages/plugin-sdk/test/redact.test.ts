@@ -79,6 +79,14 @@ describe('redactDeep', () => {
     expect(result.token).toEqual({ value: '[redacted]' })
     expect(result.byKey).toEqual({ '[redacted]': 'seen' })
   })
+
+  test('a large byte array shows its first 64 KB, redacted, and says how much more there was', () => {
+    const bytes = Buffer.concat([Buffer.from('key=hunter2 '), Buffer.alloc(1024 * 1024, 'x')])
+    const result = redactDeep({ bytes }, redact) as { bytes: string }
+    expect(result.bytes.startsWith('key=[redacted] x')).toBe(true)
+    expect(result.bytes.length).toBeLessThan(65 * 1024)
+    expect(result.bytes).toMatch(new RegExp(`… \\[${bytes.length - 64 * 1024} more bytes not shown\\]$`))
+  })
 })
 
 describe('redactingLogger', () => {

@@ -37,12 +37,16 @@ export function pluginContextFor(
   })
 }
 
-/** The rate limiters of the sources whose limiter is not full, with the time it will be. */
+/** The rate limiters of the sources whose limiter is not full (or was not at the last sweep), with the time it will be. */
 const limiters = new Map<string, { limiter: TokenBucketLimiter; fullAt: number }>()
+/** The full limiters are forgotten at most this often: not on every request, each sweep reads them all. */
+const sweepEveryMs = 1000
+let sweptAt = 0
 
 /**
- * The vendor's limit holds for the account, not for one run: a source's checks, syncs and webhooks
- * take from one limiter in this process. The contexts hold a handle that finds it by source id; a
+ * The vendor's limit holds for the account, not for one run: a source's checks, syncs and listeners
+ * take from one limiter in this process (webhooks' verify and parse get no context, and make no
+ * requests through it). The contexts hold a handle that finds it by source id; a
  * limiter full again is the same as a new one, so it is forgotten then, and the map holds only the
  * sources that made requests lately.
  */
@@ -52,7 +56,10 @@ export function sourceRateLimiter(sourceId: string, plugin: Plugin): RateLimiter
   return {
     take() {
       const now = Date.now()
-      for (const [id, entry] of limiters) if (now >= entry.fullAt) limiters.delete(id)
+      if (now - sweptAt >= sweepEveryMs) {
+        sweptAt = now
+        for (const [id, entry] of limiters) if (now >= entry.fullAt) limiters.delete(id)
+      }
       let entry = limiters.get(sourceId)
       if (!entry) {
         entry = { limiter: createRateLimiter(settings, Date.now)!, fullAt: now }

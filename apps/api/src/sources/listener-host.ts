@@ -9,7 +9,7 @@ import { LOGGER } from '../logging/logger.js'
 import { pluginContextFor } from '../plugins/plugin-context.js'
 import { PLUGINS, type PluginRegistry } from '../plugins/plugin-registry.js'
 import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
-import { withinDeadline } from './plugin-deadline.js'
+import { rejectOnAbort, withinDeadline } from './plugin-deadline.js'
 import { runnableConfig, secretValues } from './source-config.js'
 import { findSourceById } from './sources.repository.js'
 
@@ -36,6 +36,8 @@ interface Entry {
 export class ListenerHost {
   private readonly entries = new Map<string, Entry>()
   private readonly queue = new Map<string, Promise<void>>()
+  /** Starts given up (superseded, timed out) that have not answered yet, with their late stop(). */
+  private readonly settling = new Map<string, Promise<void>>()
   private running = false
   startTimeoutMs = defaultListenerStartTimeoutMs
   answerWithinMs = defaultListenerAnswerWithinMs
@@ -68,9 +70,14 @@ export class ListenerHost {
     await Promise.all(sources.map((source) => this.refresh(source.id)))
   }
 
+  /**
+   * Stops every listener. Reconciles already queued (a startAll still reading the sources, a change
+   * being made) are waited for too: none of them starts a listener once this was called.
+   */
   async stopAll(): Promise<void> {
     this.running = false
     await Promise.all([...this.entries.keys()].map((id) => this.refresh(id)))
+    await Promise.allSettled([...this.queue.values()])
   }
 
   /**
@@ -79,13 +86,16 @@ export class ListenerHost {
    */
   async changed(sourceId: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined
-    await Promise.race([
-      this.refresh(sourceId),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, this.answerWithinMs)
-      }),
-    ])
-    clearTimeout(timer)
+    try {
+      await Promise.race([
+        this.refresh(sourceId),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, this.answerWithinMs)
+        }),
+      ])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   /** The source was created, changed, enabled, disabled or deleted: bring its listener in line. */
@@ -122,7 +132,8 @@ export class ListenerHost {
     if (!this.running) return
     const source = await findSourceById(this.db, sourceId)
     const plugin = source && this.plugins.get(source.plugin_id)
-    if (!source?.enabled || !plugin?.listener) return
+    // The server may have stopped during the lookup: nothing starts after stopAll().
+    if (!this.running || !source?.enabled || !plugin?.listener) return
 
     const log = this.logger.child({ workspaceId: source.workspace_id, sourceId, plugin: plugin.id })
     const abort = new AbortController()
@@ -130,6 +141,10 @@ export class ListenerHost {
     this.entries.set(sourceId, entry)
     let redact = (text: string) => text
     try {
+      // A start given up before may still take the port (and stop at once): it is waited for,
+      // up to a start's timeout, unless this start is given up too.
+      const previous = this.settling.get(sourceId)
+      if (previous) await settledOrAborted(previous, this.startTimeoutMs, abort.signal)
       const config = runnableConfig(plugin, source, this.box)
       const secrets = secretValues(plugin, config)
       redact = createRedactor(secrets)
@@ -148,12 +163,16 @@ export class ListenerHost {
         },
       })
       // A start that answers after it was given up is stopped at once: nothing may keep its port.
-      void starting.then(
-        (late) => {
-          if (abort.signal.aborted) void late.stop().catch(() => {})
+      const settled: Promise<void> = starting.then(
+        async (late) => {
+          if (abort.signal.aborted) await late.stop().catch(() => {})
         },
         () => {},
       )
+      this.settling.set(sourceId, settled)
+      void settled.then(() => {
+        if (this.settling.get(sourceId) === settled) this.settling.delete(sourceId)
+      })
       entry.running = await withinDeadline(
         abort,
         this.startTimeoutMs,
@@ -192,3 +211,19 @@ export class ListenerHost {
 }
 
 const now = () => new Date().toISOString()
+
+/** Resolves when `work` settles or after `ms`, whichever is first; rejects if `signal` aborts first. */
+async function settledOrAborted(work: Promise<void>, ms: number, signal: AbortSignal): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([
+      work,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ms)
+      }),
+      rejectOnAbort(signal),
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -20,7 +20,8 @@ export async function withinDeadline<T>(
   }
 }
 
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
+/** Rejects with the signal's reason once it aborts (at once if it has). */
+export function rejectOnAbort(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => {
     if (signal.aborted) reject(signal.reason)
     signal.addEventListener('abort', () => reject(signal.reason), { once: true })

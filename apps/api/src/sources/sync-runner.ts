@@ -18,6 +18,8 @@ import { findRun, findSource, toSyncRunView } from './sources.repository.js'
 /** A run that yields nothing for this long is considered hung and fails (the server goes on). */
 export const defaultStallTimeoutMs = 5 * 60_000
 const maxRecordedFailures = 1000
+const interruptedAlready =
+  'sync run ended after it had been failed as interrupted (its heartbeat was missed); it stays failed'
 /** The first retry of a scheduled run that failed for a passing reason; each next one waits twice as long. */
 export const retryBackoffMs = 60_000
 
@@ -48,6 +50,9 @@ interface RunHelpers {
 @Injectable()
 export class SyncRunner {
   private readonly active = new Map<string, Promise<void>>()
+  /** This process's running runs by id, with what stops one that is no longer running in the table. */
+  private readonly beating = new Map<string, (error: Error) => void>()
+  private beat: NodeJS.Timeout | undefined
   stallTimeoutMs = defaultStallTimeoutMs
 
   constructor(
@@ -159,6 +164,10 @@ export class SyncRunner {
       }, this.stallTimeoutMs)
     }
     const log = this.logger.child({ workspaceId, sourceId: source.id, plugin: plugin.id, runId })
+    this.startBeating(runId, (error) => {
+      abort.abort(error)
+      rejectStall(error)
+    })
     try {
       config = runnableConfig(plugin, source, this.box)
       const secrets = secretValues(plugin, config)
@@ -226,20 +235,28 @@ export class SyncRunner {
       }
       heartbeat()
       await Promise.race([body(helpers), stalled])
-      await this.finish(runId, 'succeeded', counts, failures, null)
-      log.info(counts, 'sync run succeeded')
+      if (await this.finish(runId, 'succeeded', counts, failures, null))
+        log.info(counts, 'sync run succeeded')
+      else log.warn(counts, interruptedAlready)
     } catch (error) {
       abort.abort(error)
       const kind = isPluginError(error) ? error.kind : 'error'
       const message = redact(error instanceof Error ? error.message : String(error))
       if (source.schedule_minutes)
         retry = await this.retryOf(source.id, runId, error, source.schedule_minutes).catch(() => undefined)
-      await this.finish(runId, 'failed', counts, failures, { kind, message }, retry).catch((e) =>
-        log.error({ err: e }, 'could not record the failed run'),
+      const recorded = await this.finish(runId, 'failed', counts, failures, { kind, message }, retry).catch(
+        (e) => {
+          log.error({ err: e }, 'could not record the failed run')
+          return true
+        },
       )
-      log.warn({ ...counts, errorKind: kind, error: message, retryAt: retry?.at }, 'sync run failed')
+      log.warn(
+        { ...counts, errorKind: kind, error: message, retryAt: retry?.at },
+        recorded ? 'sync run failed' : interruptedAlready,
+      )
     } finally {
       clearTimeout(stallTimer)
+      this.stopBeating(runId)
       if (source.schedule_minutes) {
         await this.db
           .updateTable('sources')
@@ -260,8 +277,8 @@ export class SyncRunner {
     failures: unknown[],
     error: { kind: string; message: string } | null,
     retry?: Retry,
-  ) {
-    await this.db
+  ): Promise<boolean> {
+    const { numUpdatedRows } = await this.db
       .updateTable('sync_runs')
       .set({
         status,
@@ -282,7 +299,52 @@ export class SyncRunner {
         })}::jsonb`,
       })
       .where('id', '=', runId)
-      .execute()
+      // A run a sweep already failed as interrupted stays failed: another run may have started since.
+      .where('status', '=', 'running')
+      .executeTakeFirst()
+    return numUpdatedRows > 0n
+  }
+
+  /**
+   * While this process runs syncs, their heartbeat_at is kept fresh on a timer of its own, however
+   * long the plugin takes over a page, so that no sweep (another process's, or a later start's)
+   * takes a live run for one whose process died. A run that is no longer running in the table (a
+   * sweep failed it all the same, the database unreachable for a while) is stopped: another process
+   * may already run the source again, and the two must not write the same checkpoints.
+   */
+  private startBeating(runId: string, stop: (error: Error) => void): void {
+    this.beating.set(runId, stop)
+    if (this.beat) return
+    this.beat = setInterval(() => void this.writeHeartbeats(), Math.max(100, this.stallTimeoutMs / 3))
+    this.beat.unref()
+  }
+
+  private stopBeating(runId: string): void {
+    this.beating.delete(runId)
+    if (this.beating.size) return
+    clearInterval(this.beat)
+    this.beat = undefined
+  }
+
+  private async writeHeartbeats(): Promise<void> {
+    const ids = [...this.beating.keys()]
+    if (!ids.length) return
+    try {
+      const beating = await this.db
+        .updateTable('sync_runs')
+        .set({ heartbeat_at: sql<Date>`now()` })
+        .where('id', 'in', ids)
+        .where('status', '=', 'running')
+        .returning('id')
+        .execute()
+      const alive = new Set(beating.map((row) => row.id as string))
+      for (const id of ids) {
+        if (!alive.has(id))
+          this.beating.get(id)?.(new Error('interrupted: the run was failed as interrupted while it ran'))
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not write the heartbeat of running syncs')
+    }
   }
 
   /**
@@ -318,9 +380,11 @@ export class SyncRunner {
   /**
    * Runs left "running" by a process that died are failed, so that they do not show as running for
    * ever. Several processes share one database: a run whose heartbeat is recent belongs to a live
-   * one (which fails its own runs after the stall timeout), and is left alone.
+   * one (which fails its own runs after the stall timeout), and is left alone; so are this process's
+   * own runs, whatever their heartbeat says (every scheduler tick sweeps, in the process running them).
    */
   async failInterrupted(): Promise<void> {
+    const own = [...this.beating.keys()]
     await this.db
       .updateTable('sync_runs')
       .set({
@@ -331,6 +395,7 @@ export class SyncRunner {
       })
       .where('status', '=', 'running')
       .where('heartbeat_at', '<', sql<Date>`now() - make_interval(secs => ${this.stallTimeoutMs / 1000})`)
+      .$if(own.length > 0, (query) => query.where('id', 'not in', own))
       .execute()
   }
 }
