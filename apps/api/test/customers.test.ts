@@ -1,11 +1,15 @@
 import { testDatabaseUrl } from '@rapport/db/testing'
 import { describe, expect, test } from 'vitest'
 import { IngestionService } from '../src/ingestion/ingestion.service.js'
-import { holdWorkspace, httpSource, lockWaitOf, memberWithRole, track, useTestServer } from './harness.js'
-
-const workspaceOf = async (db: typeof context.server.database.db, sourceId: string) =>
-  (await db.selectFrom('sources').select('workspace_id').where('id', '=', sourceId).executeTakeFirstOrThrow())
-    .workspace_id
+import {
+  holdWorkspace,
+  httpSource,
+  lockWaitOf,
+  memberWithRole,
+  track,
+  useTestServer,
+  workspaceOf,
+} from './harness.js'
 
 const context = useTestServer()
 

@@ -27,12 +27,17 @@ export interface TestServer {
 /** A fixed key, so that tests never write one into the data folder. */
 export const testSecretKey = 'a'.repeat(64)
 
-/** A real server on a random port, over a fresh database, with its log captured. */
+/**
+ * A real server on a random port, with its log captured: over a fresh database, or over `shared`
+ * (another server's), which it then leaves open when it closes.
+ */
 export async function startTestServer(
   env: Record<string, string> = {},
   plugins: Plugin[] = [],
+  shared?: DatabaseHandle,
 ): Promise<TestServer> {
-  const database = await createTestDatabase()
+  const database = shared ?? (await createTestDatabase())
+  const closeOwnDatabase = () => (shared ? Promise.resolve() : database.close())
   const logs: string[] = []
   const logStream = new Writable({
     write(chunk, _encoding, done) {
@@ -54,6 +59,9 @@ export async function startTestServer(
       RAPPORT_ADMIN_PASSWORD: ownerPassword,
       ...env,
     },
+  }).catch(async (error) => {
+    await closeOwnDatabase()
+    throw error
   })
   return {
     url: server.url,
@@ -64,9 +72,19 @@ export async function startTestServer(
     app: server.app,
     async close() {
       await server.close()
-      await database.close()
+      await closeOwnDatabase()
     },
   }
+}
+
+/** The workspace a source belongs to. */
+export async function workspaceOf(db: Kysely<any>, sourceId: string): Promise<string> {
+  const row = await db
+    .selectFrom('sources')
+    .select('workspace_id')
+    .where('id', '=', sourceId)
+    .executeTakeFirstOrThrow()
+  return row.workspace_id
 }
 
 export interface Answer<T = any> {

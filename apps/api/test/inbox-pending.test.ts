@@ -4,7 +4,15 @@ import pino from 'pino'
 import { expect, test } from 'vitest'
 import { pruneInbox } from '../src/ingestion/inbox.repository.js'
 import { InboxProcessor } from '../src/ingestion/processor.js'
-import { holdWorkspace, httpSource, lockWaitOf, signal, track, useTestServer } from './harness.js'
+import {
+  holdWorkspace,
+  httpSource,
+  lockWaitOf,
+  signal,
+  track,
+  useTestServer,
+  workspaceOf,
+} from './harness.js'
 
 // No background processing: what is sent stays pending until a test drains the inbox itself.
 const context = useTestServer({ RAPPORT_WORKER: 'false' })
@@ -309,13 +317,9 @@ test.skipIf(!testDatabaseUrl())(
     await drain()
 
     expect((await track(context.server.url, writeKey, 'batch', { batch: callsOf('cut') })).status).toBe(200)
-    const workspace = await db
-      .selectFrom('sources')
-      .select('workspace_id')
-      .where('id', '=', sourceId)
-      .executeTakeFirstOrThrow()
+    const workspaceId = await workspaceOf(db, sourceId)
     // The batch is claimed, then waits for its workspace; there its connection is killed.
-    const holder = await holdWorkspace(db, workspace.workspace_id)
+    const holder = await holdWorkspace(db, workspaceId)
     const draining = drain()
     await lockWaitOf(db, 'select pg_advisory_xact_lock($1, hashtext(')
     const killed = await sql<{
@@ -392,13 +396,9 @@ test.skipIf(!testDatabaseUrl())('a worker holds only the partitions it takes wor
   expect((await track(context.server.url, writeKey, 'batch', { batch: [identify('few-1')] })).status).toBe(
     200,
   )
-  const workspace = await db
-    .selectFrom('sources')
-    .select('workspace_id')
-    .where('id', '=', sourceId)
-    .executeTakeFirstOrThrow()
+  const workspaceId = await workspaceOf(db, sourceId)
   // The batch is claimed, then waits for its workspace: what it holds meanwhile is in pg_locks.
-  const holder = await holdWorkspace(db, workspace.workspace_id)
+  const holder = await holdWorkspace(db, workspaceId)
   const draining = drain()
   try {
     await lockWaitOf(db, 'select pg_advisory_xact_lock($1, hashtext(')

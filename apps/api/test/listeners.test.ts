@@ -1,8 +1,7 @@
 import { createServer, type Server, Socket } from 'node:net'
-import { Writable } from 'node:stream'
 import { afterAll, describe, expect, test } from 'vitest'
 import { ListenerHost } from '../src/sources/listener-host.js'
-import { Client, ownerEmail, ownerPassword, signal, testSecretKey, useTestServer } from './harness.js'
+import { Client, ownerEmail, ownerPassword, signal, startTestServer, useTestServer } from './harness.js'
 import {
   hangingListenerPlugin,
   lineListenerPlugin,
@@ -141,23 +140,13 @@ describe('listeners', () => {
   })
 
   test('a listener whose start hangs does not hold up the server start', async () => {
-    const { startServer } = await import('../src/index.js')
     await context.owner.post('/api/v1/sources', { pluginId: 'hanging-listener-test', name: 'Hangs at start' })
     // A second server on the same database: it would start that listener, with the default timeout.
-    const other = await startServer({
-      database: context.server.database,
-      plugins: [hangingListenerPlugin],
-      logStream: new Writable({ write: (_chunk, _encoding, done) => done() }),
-      print: () => {},
-      env: {
-        RAPPORT_SECRET_KEY: testSecretKey,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        RAPPORT_TRACKING_PORT: 'off',
-        RAPPORT_ADMIN_EMAIL: ownerEmail,
-        RAPPORT_ADMIN_PASSWORD: ownerPassword,
-      },
-    })
+    const other = await startTestServer(
+      { RAPPORT_TRACKING_PORT: 'off' },
+      [hangingListenerPlugin],
+      context.server.database,
+    )
     try {
       const owner = await Client.login(other.url, ownerEmail, ownerPassword)
       const sources = (await owner.get('/api/v1/sources')).body.items

@@ -5,7 +5,7 @@ import pino from 'pino'
 import { expect, test } from 'vitest'
 import { appendToInbox, inboxPartitions, partitionOf } from '../src/ingestion/inbox.repository.js'
 import { InboxProcessor } from '../src/ingestion/processor.js'
-import { httpSource, lockWaitOf, signal, track, useTestServer } from './harness.js'
+import { httpSource, lockWaitOf, signal, track, useTestServer, workspaceOf } from './harness.js'
 
 const context = useTestServer()
 
@@ -71,11 +71,7 @@ test('one key always lands in the same partition, and keys spread evenly over al
 test('calls whose source is gone by the time they apply land without a source, and nothing is dead-lettered', async () => {
   const db = context.server.database.db
   const { id: sourceId } = await httpSource(context.owner, 'Soon deleted')
-  const { workspace_id: workspaceId } = await db
-    .selectFrom('sources')
-    .select('workspace_id')
-    .where('id', '=', sourceId)
-    .executeTakeFirstOrThrow()
+  const workspaceId = await workspaceOf(db, sourceId)
   const call = (n: string) => ({
     type: 'track' as const,
     messageId: `gone-${n}`,

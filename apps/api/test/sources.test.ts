@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { httpSource, memberWithRole, runToEnd, track, useTestServer } from './harness.js'
+import { httpSource, memberWithRole, runToEnd, track, useTestServer, workspaceOf } from './harness.js'
 import {
   billingPlugin,
   failingPlugin,
@@ -588,27 +588,42 @@ describe('plugins and sources', () => {
   })
 })
 
-test('a scheduled source syncs when due, once, and is scheduled again', async () => {
-  const { SyncScheduler } = await import('../src/sources/sync-scheduler.js')
-  const { SyncRunner } = await import('../src/sources/sync-runner.js')
-  const pino = (await import('pino')).default
+/** A billing source scheduled every `minutes`, as created; then made due now (with `change` to its row). */
+async function dueSource(name: string, minutes: number, change: { plugin_id?: string } = {}) {
   const source = (
     await context.owner.post('/api/v1/sources', {
       pluginId: 'billing-test',
-      name: 'Billing scheduled',
+      name,
       config: { account: 'acme', apiKey: 'good-key' },
-      scheduleMinutes: 60,
+      scheduleMinutes: minutes,
     })
   ).body
-  expect(Date.parse(source.nextSyncAt) - Date.now()).toBeGreaterThan(59 * 60_000)
-  const db = context.server.database.db
-  await db
+  await context.server.database.db
     .updateTable('sources')
-    .set({ next_sync_at: new Date(Date.now() - 1000) })
+    .set({ next_sync_at: new Date(Date.now() - 1000), ...change })
     .where('id', '=', source.id)
     .execute()
+  return source
+}
+
+/** A scheduler of its own, on the server's runner: a test ticks it. */
+async function testScheduler() {
+  const { SyncScheduler } = await import('../src/sources/sync-scheduler.js')
+  const { SyncRunner } = await import('../src/sources/sync-runner.js')
+  const pino = (await import('pino')).default
+  return new SyncScheduler(
+    context.server.database.db,
+    context.server.app.get(SyncRunner),
+    pino({ level: 'silent' }),
+  )
+}
+
+test('a scheduled source syncs when due, once, and is scheduled again', async () => {
+  const { SyncRunner } = await import('../src/sources/sync-runner.js')
+  const source = await dueSource('Billing scheduled', 60)
+  expect(Date.parse(source.nextSyncAt) - Date.now()).toBeGreaterThan(59 * 60_000)
   const runner = context.server.app.get(SyncRunner)
-  const scheduler = new SyncScheduler(db, runner, pino({ level: 'silent' }))
+  const scheduler = await testScheduler()
   await Promise.all([scheduler.tick(), scheduler.tick()])
   await runner.settled(source.id)
   const runs = (await context.owner.get(`/api/v1/sources/${source.id}/runs`)).body.items
@@ -619,26 +634,10 @@ test('a scheduled source syncs when due, once, and is scheduled again', async ()
 })
 
 test('a scheduled sync that cannot start stays scheduled: the claim sets the next time', async () => {
-  const { SyncScheduler } = await import('../src/sources/sync-scheduler.js')
-  const { SyncRunner } = await import('../src/sources/sync-runner.js')
-  const pino = (await import('pino')).default
-  const source = (
-    await context.owner.post('/api/v1/sources', {
-      pluginId: 'billing-test',
-      name: 'Billing unstartable',
-      config: { account: 'acme', apiKey: 'good-key' },
-      scheduleMinutes: 30,
-    })
-  ).body
-  const db = context.server.database.db
   // Its plugin is gone from this server: startSync refuses (409).
-  await db
-    .updateTable('sources')
-    .set({ next_sync_at: new Date(Date.now() - 1000), plugin_id: 'uninstalled-plugin' })
-    .where('id', '=', source.id)
-    .execute()
-  const scheduler = new SyncScheduler(db, context.server.app.get(SyncRunner), pino({ level: 'silent' }))
-  await scheduler.tick()
+  const source = await dueSource('Billing unstartable', 30, { plugin_id: 'uninstalled-plugin' })
+  const db = context.server.database.db
+  await (await testScheduler()).tick()
   const row = await db
     .selectFrom('sources')
     .select('next_sync_at')
@@ -707,11 +706,7 @@ test("at start, only runs without a recent heartbeat are failed as interrupted: 
     })
   ).body
   const db = context.server.database.db
-  const { workspace_id } = await db
-    .selectFrom('sources')
-    .select('workspace_id')
-    .where('id', '=', source.id)
-    .executeTakeFirstOrThrow()
+  const workspace_id = await workspaceOf(db, source.id)
   const insertRun = (heartbeatAt: Date) =>
     db
       .insertInto('sync_runs')

@@ -1,10 +1,7 @@
 import { request } from 'node:http'
-import { Writable } from 'node:stream'
-import { createTestDatabase } from '@rapport/db/testing'
 import { Analytics } from '@segment/analytics-node'
 import { describe, expect, test } from 'vitest'
-import { startServer } from '../src/index.js'
-import { httpSource, testSecretKey, track, useTestServer } from './harness.js'
+import { httpSource, startTestServer, track, useTestServer } from './harness.js'
 
 const context = useTestServer()
 
@@ -290,28 +287,11 @@ describe('the Segment-compatible tracking API', () => {
 
   test('a tracking port that is taken stops the start, naming it', async () => {
     const taken = Number(new URL(context.server.trackingUrl as string).port)
-    const database = await createTestDatabase()
-    try {
-      await expect(
-        startServer({
-          database,
-          logStream: new Writable({ write: (_chunk, _encoding, done) => done() }),
-          print: () => {},
-          env: {
-            RAPPORT_SECRET_KEY: testSecretKey,
-            PORT: '0',
-            HOST: '127.0.0.1',
-            RAPPORT_TRACKING_PORT: String(taken),
-          },
-        }),
-      ).rejects.toThrow(
-        new RegExp(
-          `^the tracking port ${taken} could not be opened \\(listen EADDRINUSE.*\\): set RAPPORT_TRACKING_PORT to a free port, or to off$`,
-        ),
-      )
-    } finally {
-      await database.close()
-    }
+    await expect(startTestServer({ RAPPORT_TRACKING_PORT: String(taken) })).rejects.toThrow(
+      new RegExp(
+        `^the tracking port ${taken} could not be opened \\(listen EADDRINUSE.*\\): set RAPPORT_TRACKING_PORT to a free port, or to off$`,
+      ),
+    )
   })
 })
 
