@@ -200,8 +200,7 @@ describe('erase and unmerge take the workspace lock', () => {
 /** Uploads a CSV to a new import source and waits for its run to end. */
 async function importCsv(csv: string, options: object) {
   const source = (await context.owner.post('/api/v1/sources', { pluginId: 'import-csv', name: 'Sheet' })).body
-  const path = `/api/v1/sources/${source.id}/uploads?options=${encodeURIComponent(JSON.stringify(options))}`
-  const answer = await context.owner.request('POST', path, csv, { 'content-type': 'text/csv' })
+  const answer = await context.owner.uploadCsv(source.id, csv, options)
   expect(answer.status).toBe(202)
   return runToEnd(context.owner, answer.body.id)
 }

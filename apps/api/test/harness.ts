@@ -130,6 +130,14 @@ export class Client {
   post = <T = any>(path: string, body?: unknown) => this.request<T>('POST', path, body ?? {})
   patch = <T = any>(path: string, body: unknown) => this.request<T>('PATCH', path, body)
   delete = <T = any>(path: string) => this.request<T>('DELETE', path)
+  /** A CSV file uploaded to an import source, with its mapping options; answers with its run. */
+  uploadCsv = (sourceId: string, csv: string, options: object) =>
+    this.request(
+      'POST',
+      `/api/v1/sources/${sourceId}/uploads?options=${encodeURIComponent(JSON.stringify(options))}`,
+      csv,
+      { 'content-type': 'text/csv' },
+    )
 
   static async login(url: string, email: string, password: string): Promise<Client> {
     const client = new Client(url)

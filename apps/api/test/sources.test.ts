@@ -480,12 +480,7 @@ describe('plugins and sources', () => {
         Total: { to: 'record', field: 'amount' },
       },
     }
-    const answer = await context.owner.request(
-      'POST',
-      `/api/v1/sources/${source.id}/uploads?options=${encodeURIComponent(JSON.stringify(options))}`,
-      csv,
-      { 'content-type': 'text/csv' },
-    )
+    const answer = await context.owner.uploadCsv(source.id, csv, options)
     expect(answer.status).toBe(202)
     expect(await runToEnd(context.owner, answer.body.id)).toMatchObject({ status: 'succeeded', envelopes: 2 })
     await context.server.processor.settled()
@@ -525,12 +520,7 @@ describe('plugins and sources', () => {
           Plan: { to: 'trait', key: 'plan' },
         },
       }
-      const answer = await context.owner.request(
-        'POST',
-        `/api/v1/sources/${source.id}/uploads?options=${encodeURIComponent(JSON.stringify(options))}`,
-        csv,
-        { 'content-type': 'text/csv' },
-      )
+      const answer = await context.owner.uploadCsv(source.id, csv, options)
       expect(answer.status).toBe(202)
       await runToEnd(context.owner, answer.body.id)
       await context.server.processor.settled()
