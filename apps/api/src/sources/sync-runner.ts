@@ -358,7 +358,8 @@ export class SyncRunner {
     error: unknown,
     scheduleMinutes: number,
   ): Promise<Retry | undefined> {
-    if (!isPluginError(error) || (error.kind !== 'rate-limited' && error.kind !== 'transient')) return
+    // The SDK's own word on what is worth retrying (rate limited, transient).
+    if (!isPluginError(error) || !error.retryable) return
     const previous = await this.db
       .selectFrom('sync_runs')
       .select('details')
