@@ -9,7 +9,7 @@ import { LOGGER } from '../logging/logger.js'
 import { pluginContextFor } from '../plugins/plugin-context.js'
 import { PLUGINS, type PluginRegistry } from '../plugins/plugin-registry.js'
 import { SECRET_BOX, type SecretBox } from '../secrets/secret-box.js'
-import { rejectOnAbort, withinDeadline } from './plugin-deadline.js'
+import { waitAtMost, withinDeadline } from './plugin-deadline.js'
 import { runnableConfig, secretValues } from './source-config.js'
 import { findSourceById } from './sources.repository.js'
 
@@ -85,17 +85,7 @@ export class ListenerHost {
    * that only briefly. A listener still starting then shows as `starting` on the source.
    */
   async changed(sourceId: string): Promise<void> {
-    let timer: NodeJS.Timeout | undefined
-    try {
-      await Promise.race([
-        this.refresh(sourceId),
-        new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, this.answerWithinMs)
-        }),
-      ])
-    } finally {
-      clearTimeout(timer)
-    }
+    await waitAtMost(this.refresh(sourceId), this.answerWithinMs)
   }
 
   /** The source was created, changed, enabled, disabled or deleted: bring its listener in line. */
@@ -144,7 +134,7 @@ export class ListenerHost {
       // A start given up before may still take the port (and stop at once): it is waited for,
       // up to a start's timeout, unless this start is given up too.
       const previous = this.settling.get(sourceId)
-      if (previous) await settledOrAborted(previous, this.startTimeoutMs, abort.signal)
+      if (previous) await waitAtMost(previous, this.startTimeoutMs, abort.signal)
       const config = runnableConfig(plugin, source, this.box)
       const secrets = secretValues(plugin, config)
       redact = createRedactor(secrets)
@@ -211,19 +201,3 @@ export class ListenerHost {
 }
 
 const now = () => new Date().toISOString()
-
-/** Resolves when `work` settles or after `ms`, whichever is first; rejects if `signal` aborts first. */
-async function settledOrAborted(work: Promise<void>, ms: number, signal: AbortSignal): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  try {
-    await Promise.race([
-      work,
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, ms)
-      }),
-      rejectOnAbort(signal),
-    ])
-  } finally {
-    clearTimeout(timer)
-  }
-}

@@ -27,3 +27,22 @@ export function rejectOnAbort(signal: AbortSignal): Promise<never> {
     signal.addEventListener('abort', () => reject(signal.reason), { once: true })
   })
 }
+
+/**
+ * Waits for `work`, but at most `ms` (then goes on without it); rejects if `work` does, or if
+ * `signal` aborts first. For waits that may give up, unlike a plugin call that must answer.
+ */
+export async function waitAtMost(work: Promise<unknown>, ms: number, signal?: AbortSignal): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await Promise.race([
+      work.then(() => {}),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ms)
+      }),
+      ...(signal ? [rejectOnAbort(signal)] : []),
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
+}
